@@ -14,4 +14,6 @@ export interface CompiledFlow {
   machine: AnyStateMachine;
   /** Step id → kind, for every step including inlined sub-flow steps. */
   stepKinds: Record<string, string>;
+  /** Steps whose input is sensitive (`secure` gathers, `sensitive: true`): redacted, and recordings pause there. */
+  sensitiveSteps: string[];
 }

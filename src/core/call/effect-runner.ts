@@ -1,0 +1,183 @@
+import type { HttpClient } from '../../ports/http-client.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { CallLeg, TransferTarget } from '../../ports/telephony.ts';
+import type { Clock } from '../../ports/clock.ts';
+import { isHotlineError } from '../errors.ts';
+import { evaluateHours } from '../eval/hours.ts';
+import type { TimerService } from '../timers/timer-service.ts';
+import type { FlowEffect, FlowEvent } from './events.ts';
+
+/** What the effect runner needs from its session. */
+export interface EffectHost {
+  readonly leg: CallLeg;
+  readonly clock: Clock;
+  readonly http: HttpClient;
+  readonly timers: TimerService;
+  readonly logger: Logger;
+  readonly transferAllow: readonly RegExp[];
+  /** Sends a result back into the flow machine (after the current transition). */
+  dispatch(event: FlowEvent): void;
+  onStep(step: string, kind: string): void;
+  onPlay(effect: Extract<FlowEffect, { type: 'effect.play' }>): void;
+  /** The session is leaving the PBX on its own (hang-up or transfer): its own `call.hangup` is expected. */
+  markLeaving(reason: 'hangup' | 'transfer' | null): void;
+  onRecordingStarted(recordingId: string): void;
+  end(outcome: string): void;
+  isEnded(): boolean;
+}
+
+/** Characters a transfer target may have before it gets near a dial string. */
+const SAFE_TARGET = /^[A-Za-z0-9+*#/_.@:-]{1,64}$/;
+
+/**
+ * Performs the flow machine's effects on the telephony port and other ports, and turns their
+ * outcomes into events. Failures never throw into XState: a prompt that cannot play finishes
+ * as `failed`, a request that fails is `http.error`, and a command on a leg that has gone is
+ * ignored (the hang-up event ends the session).
+ */
+export function runEffect(host: EffectHost, effect: FlowEffect): void {
+  switch (effect.type) {
+    case 'effect.step':
+      host.onStep(effect.step, effect.kind);
+      return;
+    case 'effect.play': {
+      host.onPlay(effect);
+      if (effect.media.length === 0) {
+        host.dispatch({ type: 'prompt.done', playbackId: effect.playbackId, reason: 'finished' });
+        return;
+      }
+      host.leg.play(effect.media, { playbackId: effect.playbackId, bargeIn: effect.bargeIn }).catch((err: unknown) => {
+        if (ignorable(host, err)) return;
+        host.logger.warn({ err: describe(err), playbackId: effect.playbackId }, 'prompt failed to start');
+        host.dispatch({ type: 'prompt.done', playbackId: effect.playbackId, reason: 'failed' });
+      });
+      return;
+    }
+    case 'effect.stop-play':
+      host.leg.stopPlayback(effect.playbackId).catch((err: unknown) => warnUnlessGone(host, err, 'stop playback failed'));
+      return;
+    case 'effect.timer-start':
+      host.timers.start(effect.id, effect.ms);
+      return;
+    case 'effect.timer-cancel':
+      host.timers.cancel(effect.id);
+      return;
+    case 'effect.http':
+      host.logger.info({ step: effect.step, method: effect.method, url: redactUrl(effect.url) }, 'http step request');
+      host.http
+        .request({
+          method: effect.method,
+          url: effect.url,
+          headers: effect.headers,
+          ...(effect.body === undefined ? {} : { body: effect.body }),
+          timeoutMs: effect.timeoutMs,
+        })
+        .then(
+          (res) => host.dispatch({ type: 'http.done', requestId: effect.requestId, status: res.status, body: res.body }),
+          (err: unknown) =>
+            host.dispatch({
+              type: 'http.error',
+              requestId: effect.requestId,
+              code: isHotlineError(err) ? err.code : 'HOTLINE_ERR_HTTP_STEP',
+              message: err instanceof Error ? err.message : String(err),
+            }),
+        );
+      return;
+    case 'effect.check-hours': {
+      let outcome: string;
+      try {
+        outcome = evaluateHours(effect.spec as Parameters<typeof evaluateHours>[0], host.clock.now());
+      } catch (err) {
+        host.logger.error({ err: describe(err) }, 'hours check failed; treating as closed');
+        outcome = 'closed';
+      }
+      host.dispatch({ type: 'check.result', checkId: effect.checkId, outcome });
+      return;
+    }
+    case 'effect.transfer':
+      transfer(host, effect);
+      return;
+    case 'effect.record': {
+      const start = host.leg.startRecording;
+      if (!start) {
+        host.dispatch({ type: 'recording.failed', recordingId: effect.recordingId, code: 'HOTLINE_ERR_UNSUPPORTED' });
+        return;
+      }
+      host.onRecordingStarted(effect.recordingId);
+      start
+        .call(host.leg, {
+          recordingId: effect.recordingId,
+          maxDurationMs: effect.maxDurationMs,
+          beep: effect.beep,
+          ...(effect.terminateOn ? { terminateOn: effect.terminateOn } : {}),
+        })
+        .catch((err: unknown) => {
+          if (ignorable(host, err)) return;
+          host.logger.warn({ err: describe(err) }, 'recording failed to start');
+          host.dispatch({ type: 'recording.failed', recordingId: effect.recordingId, code: isHotlineError(err) ? err.code : 'HOTLINE_ERR_PBX' });
+        });
+      return;
+    }
+    case 'effect.hold': {
+      const op = effect.on ? host.leg.startHold?.bind(host.leg) : host.leg.stopHold?.bind(host.leg);
+      op?.().catch((err: unknown) => warnUnlessGone(host, err, 'hold failed'));
+      return;
+    }
+    case 'effect.speech': {
+      if (effect.on) host.leg.startSpeech?.({ language: effect.language ?? 'en-US', ...(effect.hints ? { hints: effect.hints } : {}) }).catch((err: unknown) => warnUnlessGone(host, err, 'speech start failed'));
+      else host.leg.stopSpeech?.().catch((err: unknown) => warnUnlessGone(host, err, 'speech stop failed'));
+      return;
+    }
+    case 'effect.hangup':
+      host.markLeaving('hangup');
+      host.leg.hangup(effect.cause).catch((err: unknown) => warnUnlessGone(host, err, 'hangup failed'));
+      return;
+    case 'effect.end':
+      host.end(effect.outcome);
+      return;
+  }
+}
+
+function transfer(host: EffectHost, effect: Extract<FlowEffect, { type: 'effect.transfer' }>): void {
+  const fail = (code: string, message: string) => host.dispatch({ type: 'transfer.failed', transferId: effect.transferId, code, message });
+  const to = effect.to.trim();
+  // The target may come from caller input through a template: check before anything else sees it.
+  if (!SAFE_TARGET.test(to) || !host.transferAllow.some((re) => re.test(to))) {
+    host.logger.warn({ step: effect.step, to: SAFE_TARGET.test(to) ? to : '[unsafe]' }, 'transfer refused by the allowlist');
+    fail('HOTLINE_ERR_TRANSFER_DENIED', 'transfer target is not permitted by the allowlist');
+    return;
+  }
+  if (!host.leg.transfer) {
+    fail('HOTLINE_ERR_UNSUPPORTED', `the ${host.leg.driver} driver cannot transfer`);
+    return;
+  }
+  const target: TransferTarget = /^\+?[0-9*#]+$/.test(to) ? { kind: 'number', value: to } : { kind: 'endpoint', value: to };
+  host.markLeaving('transfer');
+  host.leg.transfer(target).then(
+    () => host.dispatch({ type: 'transfer.done', transferId: effect.transferId }),
+    (err: unknown) => {
+      host.markLeaving(null);
+      if (ignorable(host, err)) return;
+      fail(isHotlineError(err) ? err.code : 'HOTLINE_ERR_PBX', err instanceof Error ? err.message : String(err));
+    },
+  );
+}
+
+function ignorable(host: EffectHost, err: unknown): boolean {
+  return host.isEnded() || isHotlineError(err, 'HOTLINE_ERR_CALL_ENDED');
+}
+
+function warnUnlessGone(host: EffectHost, err: unknown, msg: string): void {
+  if (!ignorable(host, err)) host.logger.warn({ err: describe(err) }, msg);
+}
+
+function describe(err: unknown): Record<string, unknown> {
+  if (isHotlineError(err)) return { code: err.code, message: err.message };
+  return { message: err instanceof Error ? err.message : String(err) };
+}
+
+/** Query strings may carry caller data (order numbers, phone numbers): log the path only. */
+function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : `${url.slice(0, q)}?…`;
+}

@@ -1,0 +1,82 @@
+import type { Media } from '../../ports/telephony.ts';
+
+/** Events the flow machine receives: leg events plus results of the effects it asked for. */
+export type FlowEvent =
+  | { type: 'call.dtmf'; digit: string; durationMs?: number }
+  | { type: 'call.speech'; text: string; confidence?: number }
+  | { type: 'call.hangup'; cause: string; by: 'remote' | 'local' }
+  | { type: 'prompt.done'; playbackId: string; reason: 'finished' | 'stopped' | 'failed' }
+  | { type: 'timer.fired'; id: string }
+  | { type: 'http.done'; requestId: string; status: number; body: unknown }
+  | { type: 'http.error'; requestId: string; code: string; message: string }
+  | { type: 'check.result'; checkId: string; outcome: string }
+  | { type: 'transfer.done'; transferId: string }
+  | { type: 'transfer.failed'; transferId: string; code: string; message: string }
+  | { type: 'recording.done'; recordingId: string; reason: string; durationMs?: number }
+  | { type: 'recording.failed'; recordingId: string; code: string }
+  | { type: 'queue.done'; queue: string }
+  | { type: 'session.resumed' };
+
+/**
+ * Effects the flow machine emits (XState `emit`). The machine stays pure; the session's effect
+ * runner performs them on the telephony port and feeds results back as {@link FlowEvent}s.
+ */
+export type FlowEffect =
+  | { type: 'effect.step'; step: string; kind: string }
+  | { type: 'effect.play'; step: string; playbackId: string; media: Media[]; bargeIn: boolean }
+  | { type: 'effect.stop-play'; playbackId: string }
+  | { type: 'effect.timer-start'; id: string; ms: number }
+  | { type: 'effect.timer-cancel'; id: string }
+  | {
+      type: 'effect.http';
+      step: string;
+      requestId: string;
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      url: string;
+      headers: Record<string, string>;
+      body?: unknown;
+      timeoutMs: number;
+    }
+  | { type: 'effect.check-hours'; checkId: string; spec: { timezone: string; weekly: Record<string, string | string[]>; holidays?: unknown[] } }
+  | { type: 'effect.transfer'; step: string; transferId: string; to: string }
+  | { type: 'effect.record'; step: string; recordingId: string; maxDurationMs: number; beep: boolean; terminateOn?: string }
+  | { type: 'effect.hold'; on: boolean }
+  | { type: 'effect.speech'; on: boolean; language?: string; hints?: string[] }
+  | { type: 'effect.hangup'; cause: 'normal' | 'busy' | 'rejected' | 'unavailable' }
+  | { type: 'effect.end'; outcome: string };
+
+/** Context of a flow machine: plain data, persisted with the snapshot. */
+export interface FlowContext {
+  callId: string;
+  from: string;
+  to: string;
+  vars: Record<string, unknown>;
+  settings: Record<string, string>;
+  /** Variables holding sensitive input: redacted in logs and the API. */
+  secureVars: string[];
+  /** Monotonic counter that makes effect ids unique and deterministic. */
+  seq: number;
+  /** The playback the current step waits for. */
+  playing: string | null;
+  /** The request or check the current step waits for. */
+  pending: string | null;
+  /** Failed attempts of the current menu or gather. */
+  attempts: number;
+  /** Digits collected by the current gather. */
+  digits: string;
+  /** The current gather saw its terminator. */
+  terminated: boolean;
+  /** Results of `http` steps attached for the agent's screen pop. */
+  screenPop: Record<string, unknown>;
+  lastError: { code: string; message: string } | null;
+  outcome: string | null;
+}
+
+/** Input to create a flow actor. */
+export interface FlowInput {
+  callId: string;
+  from: string;
+  to: string;
+  vars?: Record<string, unknown>;
+  settings: Record<string, string>;
+}

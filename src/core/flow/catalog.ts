@@ -1,0 +1,202 @@
+import { assign, emit, enqueueActions, setup } from 'xstate';
+import type { FlowContext, FlowEffect, FlowEvent, FlowInput } from '../call/events.ts';
+import type { Condition, Prompt } from './types.ts';
+import { evaluateCondition } from '../eval/condition.ts';
+import { resolvePrompt } from '../eval/prompt.ts';
+import { renderTemplate, renderValue, type TemplateScope } from '../eval/template.ts';
+
+function scopeOf(context: FlowContext): TemplateScope {
+  return { vars: context.vars, call: { id: context.callId, from: context.from, to: context.to }, settings: context.settings };
+}
+
+function eventField(event: FlowEvent, field: string): unknown {
+  return (event as unknown as Record<string, unknown>)[field];
+}
+
+/** Normalises speech for matching: lower case, letters and digits only. */
+export function normaliseSpeech(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+}
+
+/**
+ * The one catalog of named actions and guards every compiled flow refers to. Flow configs name
+ * these as `{ type, params }`, so a config is plain data: it can be printed, drawn and stored.
+ * Actions never touch the PBX: they emit {@link FlowEffect}s that the call session performs.
+ */
+export const flowSetup = setup({
+  types: {
+    context: {} as FlowContext,
+    events: {} as FlowEvent,
+    input: {} as FlowInput,
+    emitted: {} as FlowEffect,
+  },
+  actions: {
+    enterStep: emit((_, params: { step: string; kind: string }) => ({ type: 'effect.step' as const, step: params.step, kind: params.kind })),
+
+    play: enqueueActions(({ context, enqueue }, params: { step: string; prompt: Prompt; bargeIn: boolean }) => {
+      const seq = context.seq + 1;
+      const playbackId = `${context.callId}:${params.step}:${seq}`;
+      enqueue.assign({ seq, playing: playbackId });
+      enqueue.emit({
+        type: 'effect.play',
+        step: params.step,
+        playbackId,
+        media: resolvePrompt(params.prompt, scopeOf(context)),
+        bargeIn: params.bargeIn,
+      });
+    }),
+    stopPlay: enqueueActions(({ context, event, enqueue }) => {
+      if (!context.playing) return;
+      // Leaving because this very playback finished: nothing to stop.
+      if (event.type === 'prompt.done' && event.playbackId === context.playing) {
+        enqueue.assign({ playing: null });
+        return;
+      }
+      enqueue.emit({ type: 'effect.stop-play', playbackId: context.playing });
+      enqueue.assign({ playing: null });
+    }),
+    clearPlaying: assign({ playing: null }),
+
+    startTimer: emit((_, params: { id: string; ms: number }) => ({ type: 'effect.timer-start' as const, id: params.id, ms: params.ms })),
+    cancelTimer: emit((_, params: { id: string }) => ({ type: 'effect.timer-cancel' as const, id: params.id })),
+
+    resetInput: assign({ attempts: 0, digits: '', terminated: false }),
+    countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
+    clearDigits: assign({ digits: '', terminated: false }),
+    collectDigit: assign(({ context, event }, params: { terminator: string | null }) => {
+      const digit = String(eventField(event, 'digit') ?? '');
+      if (params.terminator && digit === params.terminator) return { terminated: true };
+      return { digits: context.digits + digit };
+    }),
+    storeChoice: assign(({ context }, params: { into: string; value: string }) => ({ vars: { ...context.vars, [params.into]: params.value } })),
+    storeDigits: assign(({ context }, params: { into: string; secure: boolean }) => ({
+      vars: { ...context.vars, [params.into]: context.digits },
+      secureVars: params.secure && !context.secureVars.includes(params.into) ? [...context.secureVars, params.into] : context.secureVars,
+    })),
+    setVars: assign(({ context }, params: { vars: Record<string, unknown> }) => {
+      const next = { ...context.vars };
+      for (const [name, value] of Object.entries(params.vars)) next[name] = renderValue(value, scopeOf({ ...context, vars: next }));
+      return { vars: next };
+    }),
+
+    httpRequest: enqueueActions(
+      (
+        { context, enqueue },
+        params: { step: string; method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; headers: Record<string, string>; body?: unknown; timeoutMs: number },
+      ) => {
+        const seq = context.seq + 1;
+        const requestId = `${context.callId}:${params.step}:${seq}`;
+        const scope = scopeOf(context);
+        enqueue.assign({ seq, pending: requestId });
+        enqueue.emit({
+          type: 'effect.http',
+          step: params.step,
+          requestId,
+          method: params.method,
+          url: renderTemplate(params.url, scope),
+          headers: Object.fromEntries(Object.entries(params.headers).map(([k, v]) => [k, renderTemplate(v, scope)])),
+          ...(params.body === undefined ? {} : { body: renderValue(params.body, scope) }),
+          timeoutMs: params.timeoutMs,
+        });
+      },
+    ),
+    storeHttpResult: assign(({ context, event }, params: { step: string; into: string | null; screenPop: boolean }) => ({
+      vars: params.into ? { ...context.vars, [params.into]: eventField(event, 'body') } : context.vars,
+      screenPop: params.screenPop ? { ...context.screenPop, [params.step]: eventField(event, 'body') } : context.screenPop,
+      pending: null,
+    })),
+    storeError: assign(({ event }) => ({
+      lastError: {
+        code: String(eventField(event, 'code') ?? (event.type === 'http.done' ? 'HOTLINE_ERR_HTTP_STEP' : 'HOTLINE_ERR_INTERNAL')),
+        message: String(eventField(event, 'message') ?? (event.type === 'http.done' ? `HTTP status ${eventField(event, 'status')}` : event.type)),
+      },
+      pending: null,
+    })),
+
+    checkHours: enqueueActions(({ context, enqueue }, params: { step: string; spec: { timezone: string; weekly: Record<string, string | string[]>; holidays?: unknown[] } }) => {
+      const seq = context.seq + 1;
+      const checkId = `${context.callId}:${params.step}:${seq}`;
+      enqueue.assign({ seq, pending: checkId });
+      enqueue.emit({ type: 'effect.check-hours', checkId, spec: params.spec });
+    }),
+    transfer: enqueueActions(({ context, enqueue }, params: { step: string; to: string }) => {
+      const seq = context.seq + 1;
+      const transferId = `${context.callId}:${params.step}:${seq}`;
+      enqueue.assign({ seq, pending: transferId });
+      enqueue.emit({ type: 'effect.transfer', step: params.step, transferId, to: renderTemplate(params.to, scopeOf(context)) });
+    }),
+    record: enqueueActions(({ context, enqueue }, params: { step: string; maxDurationMs: number; beep: boolean }) => {
+      const seq = context.seq + 1;
+      const recordingId = `${context.callId}-${params.step}-${seq}`.replace(/[^A-Za-z0-9_.-]/g, '-');
+      enqueue.assign({ seq, pending: recordingId });
+      enqueue.emit({ type: 'effect.record', step: params.step, recordingId, maxDurationMs: params.maxDurationMs, beep: params.beep, terminateOn: '#' });
+    }),
+    storeRecording: assign(({ context, event }, params: { into: string }) => ({
+      vars: {
+        ...context.vars,
+        [params.into]: {
+          recordingId: eventField(event, 'recordingId'),
+          durationMs: eventField(event, 'durationMs') ?? null,
+          reason: eventField(event, 'reason') ?? eventField(event, 'code'),
+        },
+      },
+      pending: null,
+    })),
+    hold: emit((_, params: { on: boolean }) => ({ type: 'effect.hold' as const, on: params.on })),
+    speech: emit((_, params: { on: boolean; language?: string; hints?: string[] }) => ({ type: 'effect.speech' as const, ...params })),
+    hangup: emit((_, params: { cause: 'normal' | 'busy' | 'rejected' | 'unavailable' }) => ({ type: 'effect.hangup' as const, cause: params.cause })),
+    setOutcome: assign((_, params: { outcome: string }) => ({ outcome: params.outcome })),
+    end: emit(({ context }) => ({ type: 'effect.end' as const, outcome: context.outcome ?? 'completed' })),
+  },
+  guards: {
+    isCurrentPlayback: ({ context, event }) => eventField(event, 'playbackId') === context.playing,
+    isPending: ({ context, event }) =>
+      context.pending !== null &&
+      [eventField(event, 'requestId'), eventField(event, 'checkId'), eventField(event, 'transferId'), eventField(event, 'recordingId')].includes(context.pending),
+    isTimer: ({ event }, params: { id: string }) => eventField(event, 'id') === params.id,
+    isTimerWithAttemptsLeft: ({ context, event }, params: { id: string; retries: number }) =>
+      eventField(event, 'id') === params.id && context.attempts < params.retries,
+    digitIs: ({ event }, params: { key: string }) => eventField(event, 'digit') === params.key,
+    attemptsLeft: ({ context }, params: { retries: number }) => context.attempts < params.retries,
+    speechMatches: ({ event }, params: { phrases: string[]; minConfidence: number }) => {
+      const confidence = eventField(event, 'confidence');
+      if (typeof confidence === 'number' && confidence < params.minConfidence) return false;
+      const heard = ` ${normaliseSpeech(String(eventField(event, 'text') ?? ''))} `;
+      return params.phrases.some((p) => heard.includes(` ${normaliseSpeech(p)} `));
+    },
+    condition: ({ context }, params: { when: Condition }) => evaluateCondition(params.when, scopeOf(context)),
+    isPendingWithOutcome: ({ context, event }, params: { outcome: string }) =>
+      eventField(event, 'checkId') === context.pending && eventField(event, 'outcome') === params.outcome,
+    isPendingHttpOk: ({ context, event }) => {
+      const status = Number(eventField(event, 'status'));
+      return eventField(event, 'requestId') === context.pending && status >= 200 && status < 300;
+    },
+    gatherComplete: ({ context }, params: { maxDigits: number }) => context.terminated || context.digits.length >= params.maxDigits,
+    gatherValid: ({ context }, params: { minDigits: number; maxDigits: number; pattern: string | null }) =>
+      context.digits.length >= params.minDigits &&
+      context.digits.length <= params.maxDigits &&
+      (params.pattern === null || new RegExp(`^(?:${params.pattern})$`).test(context.digits)),
+    gatherEmpty: ({ context }) => context.digits.length === 0,
+  },
+});
+
+/** Initial context of a flow actor. */
+export function initialContext(input: FlowInput): FlowContext {
+  return {
+    callId: input.callId,
+    from: input.from,
+    to: input.to,
+    vars: { ...(input.vars ?? {}) },
+    settings: { ...input.settings },
+    secureVars: [],
+    seq: 0,
+    playing: null,
+    pending: null,
+    attempts: 0,
+    digits: '',
+    terminated: false,
+    screenPop: {},
+    lastError: null,
+    outcome: null,
+  };
+}

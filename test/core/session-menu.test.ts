@@ -36,8 +36,7 @@ describe('menu step on the simulated PBX', () => {
     await rig.toInput(leg);
     assert.equal(rig.calls.session(leg.id)?.currentStep(), 'menu');
     await leg.pressDigits('1');
-    await rig.toInput(leg);
-    await rig.calls.session(leg.id)?.done;
+    await rig.toEnd(leg);
     assert.deepEqual(rig.steps(leg.id), ['welcome', 'menu', 'billing', 'bye']);
     assert.deepEqual(rig.sounds(leg.id), ['welcome', 'menu', 'text:billing', 'goodbye']);
     assert.equal(rig.outcome(leg.id), 'completed');

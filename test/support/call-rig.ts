@@ -81,7 +81,7 @@ export async function createRig(docs: FlowDocument[], options: RigOptions = {}) 
     /** Places a call and waits until its session runs. */
     async call(to: string, options: { from?: string; at?: number } = {}): Promise<SimLeg> {
       const leg = driver.placeCall({ to, ...options });
-      await rig.until(() => Boolean(calls.session(leg.id)) || leg.status === 'ended');
+      await rig.until(() => events.some((e) => (e.type === 'call.started' || e.type === 'call.error') && e.callId === leg.id));
       return leg;
     },
     /** Settles promises until `cond` holds (bounded). */
@@ -98,6 +98,21 @@ export async function createRig(docs: FlowDocument[], options: RigOptions = {}) 
         if (!s || s.ended() || s.awaitingInput()) return;
         const next = leg.clock.nextDueAt();
         if (next === undefined || next - start > limitMs) return;
+        await leg.clock.advanceTo(next);
+      }
+    },
+    /** Advances the call's clock from timer to timer until its session ended (bounded). */
+    async toEnd(leg: SimLeg, limitMs = 3_600_000): Promise<void> {
+      const start = leg.clock.now();
+      for (;;) {
+        await settle();
+        const s = calls.session(leg.id);
+        if (!s || s.ended()) {
+          await s?.done;
+          return;
+        }
+        const next = leg.clock.nextDueAt();
+        if (next === undefined || next - start > limitMs) throw new Error(`call ${leg.id} did not end; at ${s.currentStep()}`);
         await leg.clock.advanceTo(next);
       }
     },

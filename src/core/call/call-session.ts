@@ -60,6 +60,8 @@ export class CallSession implements CallSessionHandle, EffectHost {
   #saving: Promise<void> | null = null;
   #dirty = false;
   readonly #recordings = new Set<string>();
+  /** Playbacks stopped on resume: their `prompt.done` must not finish the step that replays them. */
+  readonly #abandoned = new Set<string>();
 
   private constructor(deps: SessionDeps, record: SessionRecord) {
     this.#deps = deps;
@@ -121,6 +123,7 @@ export class CallSession implements CallSessionHandle, EffectHost {
     for (const prompt of session.#record.prompts) {
       if (prompt.state !== 'playing') continue;
       prompt.state = 'stopped';
+      session.#abandoned.add(prompt.playbackId);
       deps.leg.stopPlayback(prompt.playbackId).catch(() => {});
     }
     session.#send({ type: 'session.resumed' });
@@ -226,6 +229,7 @@ export class CallSession implements CallSessionHandle, EffectHost {
         this.#send(event);
         return;
       case 'prompt.done': {
+        if (this.#abandoned.delete(event.playbackId)) return;
         const prompt = this.#record.prompts.find((p) => p.playbackId === event.playbackId);
         if (prompt && prompt.state === 'playing') prompt.state = event.reason;
         this.#send(event);

@@ -72,7 +72,8 @@ export function compileFlow(flow: CompilableFlow, lookup: FlowLookup): CompiledF
         return t;
       },
       returnTarget: (outcome) => {
-        if (!scope.caller) throw invalid(scope, '`return` is only allowed in a flow used as a sub-flow');
+        // A sub-flow compiled on its own (graph, coverage) ends where it returns.
+        if (!scope.caller) return '#__ended';
         const { scope: callerScope, stepId, step } = scope.caller;
         const t = resolveTarget(callerScope, stepId, step, outcome);
         if (!t) throw invalid(callerScope, `sub-flow step \`${stepId}\` does not handle the outcome \`${outcome}\` of \`${step.flow}\``);

@@ -75,6 +75,6 @@ export const compileGather: StepCompiler<GatherStep> = (stepId, step, ctx) => {
       noInput: promptState(ctx, stepId, step.noInputPrompt, `#${id}.prompt`, { bargeIn: false }),
       invalid: promptState(ctx, stepId, step.invalidPrompt, `#${id}.prompt`, { bargeIn: false }),
     },
-    on: { 'session.resumed': { target: `#${id}.prompt`, reenter: true } },
+    on: { 'session.resumed': { target: `#${id}.prompt` } },
   };
 };

@@ -18,7 +18,7 @@ export const compileHours: StepCompiler<HoursStep> = (stepId, step, ctx) => {
         { guard: { type: 'isPendingWithOutcome', params: { outcome: 'closed' } }, target: ctx.target(stepId, step, 'closed') },
         { guard: { type: 'isPendingWithOutcome', params: { outcome: 'holiday' } }, target: holiday },
       ],
-      'session.resumed': { target: ctx.ref(stepId), reenter: true },
+      'session.resumed': { actions: [{ type: 'checkHours', params: { step: ctx.id(stepId), spec } }] },
     },
   };
 };

@@ -7,22 +7,20 @@ import { enterStep, type StepCompiler } from './step-compiler.ts';
  */
 export const compileHttp: StepCompiler<HttpStep> = (stepId, step, ctx) => {
   const id = ctx.id(stepId);
+  const request = {
+    type: 'httpRequest',
+    params: {
+      step: id,
+      method: step.method ?? 'GET',
+      url: step.url,
+      headers: step.headers ?? {},
+      ...(step.body === undefined ? {} : { body: step.body }),
+      timeoutMs: ctx.ms(step.timeout, 3000),
+    },
+  };
   return {
     id,
-    entry: [
-      enterStep(ctx, stepId, 'http'),
-      {
-        type: 'httpRequest',
-        params: {
-          step: id,
-          method: step.method ?? 'GET',
-          url: step.url,
-          headers: step.headers ?? {},
-          ...(step.body === undefined ? {} : { body: step.body }),
-          timeoutMs: ctx.ms(step.timeout, 3000),
-        },
-      },
-    ],
+    entry: [enterStep(ctx, stepId, 'http'), request],
     on: {
       'http.done': [
         {
@@ -33,7 +31,8 @@ export const compileHttp: StepCompiler<HttpStep> = (stepId, step, ctx) => {
         { guard: 'isPending', target: ctx.target(stepId, step, 'error'), actions: ['storeError'] },
       ],
       'http.error': { guard: 'isPending', target: ctx.target(stepId, step, 'error'), actions: ['storeError'] },
-      'session.resumed': { target: ctx.ref(stepId), reenter: true },
+      // The answer never arrived: ask again (lookups are reads; webhooks must be idempotent).
+      'session.resumed': { actions: [request] },
     },
   };
 };

@@ -60,7 +60,7 @@ export const compileMenu: StepCompiler<MenuStep> = (stepId, step, ctx) => {
     on: {
       ...(spoken.length ? { 'call.speech': [...spoken, ...failure('noMatch')] } : {}),
       // A resumed menu asks again: the caller may have pressed a key nobody heard.
-      'session.resumed': { target: `#${id}.prompt`, reenter: true },
+      'session.resumed': { target: `#${id}.prompt` },
     },
   };
 };

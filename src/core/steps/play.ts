@@ -11,6 +11,7 @@ export const compilePlay: StepCompiler<PlayStep> = (stepId, step, ctx) => ({
   exit: ['stopPlay'],
   on: {
     'prompt.done': { guard: 'isCurrentPlayback', target: ctx.target(stepId, step, 'done'), actions: ['clearPlaying'] },
-    'session.resumed': { target: ctx.ref(stepId), reenter: true },
+    // Resumed mid-prompt: its end was never seen, so it plays again (a new playback id).
+    'session.resumed': { actions: [{ type: 'play', params: { step: ctx.id(stepId), prompt: step.prompt, bargeIn: step.bargeIn ?? false } }] },
   },
 });

@@ -28,7 +28,7 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
       'timer.fired': { guard: { type: 'isTimer', params: { id: timerId } }, target: ctx.target(stepId, step, 'timeout') },
       'queue.done': { target: ctx.target(stepId, step, 'done') },
       ...(error ? { 'queue.error': { target: error } } : {}),
-      'session.resumed': { target: `#${id}.announce`, reenter: true },
+      'session.resumed': { target: `#${id}.announce` },
     },
   };
 };

@@ -7,6 +7,6 @@ export const compileSubflow: StepCompiler<SubflowStep> = (stepId, step, ctx) => 
 /** `return`: ends a sub-flow; the calling `subflow` step handles `outcome` (default `done`). */
 export const compileReturn: StepCompiler<ReturnStep> = (stepId, step, ctx) => ({
   id: ctx.id(stepId),
-  entry: [enterStep(ctx, stepId, 'return')],
+  entry: [enterStep(ctx, stepId, 'return'), { type: 'setOutcome', params: { outcome: step.outcome ?? 'done' } }],
   always: { target: ctx.returnTarget(step.outcome ?? 'done') },
 });

@@ -18,7 +18,7 @@ export const compileTransfer: StepCompiler<TransferStep> = (stepId, step, ctx) =
         on: {
           'transfer.done': { guard: 'isPending', target: '#__ended', actions: [{ type: 'setOutcome', params: { outcome: 'transferred' } }] },
           'transfer.failed': { guard: 'isPending', target: ctx.target(stepId, step, 'error'), actions: ['storeError'] },
-          'session.resumed': { target: `#${id}.transferring`, reenter: true },
+          'session.resumed': { actions: [{ type: 'transfer', params: { step: id, to: step.to } }] },
         },
       },
     },

@@ -1,0 +1,43 @@
+import type { Diagnostic } from '../diagnostics.ts';
+import { didYouMean } from '../suggest.ts';
+import { eventsOf, pointerSeg, quoteList } from './context.ts';
+import type { Check, StepInfo } from './context.ts';
+
+/**
+ * `on` keys are events the step can emit. A group's `on` may also handle any event of the
+ * steps inside it, at any depth.
+ */
+export const checkUnknownEvents: Check = (ctx) => {
+  const out: Diagnostic[] = [];
+  for (const info of ctx.steps) {
+    const allowed = allowedEvents(info, ctx.steps);
+    for (const event of Object.keys(info.step.on ?? {})) {
+      if (allowed.has(event)) continue;
+      const kind = info.step.type;
+      out.push(
+        ctx.report(`${info.pointer}/on/${pointerSeg(event)}`, {
+          code: 'unknown-event',
+          message: `\`${kind}\` step \`${info.id}\` has no event \`${event}\``,
+          hint:
+            didYouMean(event, allowed) ??
+            (allowed.size ? `its events: ${quoteList(allowed)}` : `a \`${kind}\` step ends the call and emits no events`),
+          atKey: true,
+        }),
+      );
+    }
+  }
+  return out;
+};
+
+function allowedEvents(info: StepInfo, all: StepInfo[]): Set<string> {
+  const own = eventsOf(info.step.type);
+  const allowed = new Set([...own.required, ...own.optional]);
+  if (info.step.type === 'group') {
+    for (const inner of all) {
+      if (!inner.parents.includes(info)) continue;
+      const ev = eventsOf(inner.step.type);
+      for (const e of [...ev.required, ...ev.optional]) allowed.add(e);
+    }
+  }
+  return allowed;
+}

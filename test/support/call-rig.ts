@@ -3,7 +3,7 @@ import { MemorySessionStore } from '../../src/adapters/memory/memory-session-sto
 import { MemorySoundLibrary } from '../../src/adapters/memory/memory-sound-library.ts';
 import { SimTelephonyDriver } from '../../src/adapters/sim/sim-driver.ts';
 import type { SimLeg } from '../../src/adapters/sim/sim-leg.ts';
-import { CallService, type FlowResolver } from '../../src/core/call/call-service.ts';
+import { CallService, type CallServiceDeps, type FlowResolver } from '../../src/core/call/call-service.ts';
 import type { CallServiceEvent } from '../../src/core/call/types.ts';
 import { compileFlow } from '../../src/core/flow/compile.ts';
 import type { CompiledFlow } from '../../src/core/flow/compiled.ts';
@@ -45,6 +45,9 @@ export interface RigOptions {
   transferAllow?: string[];
   logger?: Logger;
   defaultFlow?: string;
+  inspect?: CallServiceDeps['inspect'];
+  /** Flows already compiled (shipped flows loaded from files). */
+  resolver?: FlowResolver & { compiled: CompiledFlow[] };
 }
 
 /** A simulated PBX, a store and a call service running `docs`: what a session test needs. */
@@ -52,7 +55,7 @@ export async function createRig(docs: FlowDocument[], options: RigOptions = {}) 
   const sounds = options.sounds ?? new MemorySoundLibrary({ welcome: 2000, menu: 3000, 'no-input': 1000, 'no-match': 1000, goodbye: 1000, enter: 1500, invalid: 1000 });
   const driver = new SimTelephonyDriver({ sounds });
   const store = options.store ?? new MemorySessionStore();
-  const flows = resolverFor(docs);
+  const flows = options.resolver ?? resolverFor(docs);
   const events: CallServiceEvent[] = [];
   const deps = {
     driver,
@@ -65,6 +68,7 @@ export async function createRig(docs: FlowDocument[], options: RigOptions = {}) 
     transferAllow: options.transferAllow ?? ['^\\d{3,4}$'],
     endedRetentionMs: 60_000,
     ...(options.defaultFlow ? { defaultFlow: options.defaultFlow } : {}),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
   };
   let calls = new CallService(deps);
   calls.on((e) => events.push(e));

@@ -29,6 +29,8 @@ export interface CallServiceDeps {
   transferAllow: string[];
   /** How long an ended call stays readable. */
   endedRetentionMs: number;
+  /** XState inspection hook passed to every session (coverage tooling, debugging). */
+  inspect?: SessionDeps['inspect'];
 }
 
 /**
@@ -157,6 +159,7 @@ export class CallService {
       transferAllow: this.#transferAllow,
       endedRetentionMs: this.#deps.endedRetentionMs,
       publish: (event) => this.#emit(event),
+      ...(this.#deps.inspect ? { inspect: this.#deps.inspect } : {}),
     };
   }
 

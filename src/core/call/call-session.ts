@@ -1,4 +1,4 @@
-import { createActor, type Actor, type AnyStateMachine } from 'xstate';
+import { createActor, type Actor, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import type { Clock } from '../../ports/clock.ts';
 import type { HttpClient } from '../../ports/http-client.ts';
 import type { Logger } from '../../ports/logger.ts';
@@ -23,6 +23,8 @@ export interface SessionDeps {
   transferAllow: readonly RegExp[];
   endedRetentionMs: number;
   publish(event: CallServiceEvent): void;
+  /** XState inspection hook (coverage tooling, debugging). */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 /** The part of a live session the API, CLI and tests use. */
@@ -34,6 +36,13 @@ export interface CallSessionHandle {
   /** Resolves once the session ended and its record was stored. */
   readonly done: Promise<void>;
   currentStep(): string;
+  /** The flow machine's state value (which sub-state of a step the call is in). */
+  stateValue(): unknown;
+  /**
+   * Delivers an event from a service outside the call (the ACD's `queue.done`, a supervisor
+   * action) into the flow machine.
+   */
+  deliver(event: FlowEvent): void;
 }
 
 /**
@@ -146,6 +155,14 @@ export class CallSession implements CallSessionHandle, EffectHost {
     return this.#record.step;
   }
 
+  stateValue(): unknown {
+    return this.#actor?.getSnapshot().value;
+  }
+
+  deliver(event: FlowEvent): void {
+    this.#send(event);
+  }
+
   /** A copy of the session record as last built. */
   record(): SessionRecord {
     return structuredClone(this.#buildRecord());
@@ -197,7 +214,12 @@ export class CallSession implements CallSessionHandle, EffectHost {
 
   #boot(snapshot: unknown): void {
     const input: FlowInput = { callId: this.callId, from: this.leg.from, to: this.leg.to, settings: this.#deps.settings };
-    const actor = createActor(this.#deps.flow.machine, snapshot ? { input, snapshot: snapshot as never } : { input });
+    const inspect = this.#deps.inspect;
+    const actor = createActor(this.#deps.flow.machine, {
+      input,
+      ...(snapshot ? { snapshot: snapshot as never } : {}),
+      ...(inspect ? { inspect } : {}),
+    });
     this.#actor = actor;
     actor.on('*', (effect) => runEffect(this, effect as FlowEffect));
     actor.subscribe({

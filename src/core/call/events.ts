@@ -15,6 +15,7 @@ export type FlowEvent =
   | { type: 'recording.done'; recordingId: string; reason: string; durationMs?: number }
   | { type: 'recording.failed'; recordingId: string; code: string }
   | { type: 'queue.done'; queue: string }
+  | { type: 'queue.error'; queue: string; code: string }
   | { type: 'session.resumed' };
 
 /**

@@ -125,12 +125,11 @@ function describe(e: ErrorObject, data: unknown, lookup: PositionLookup, file: s
       const prop = String(e.params.additionalProperty);
       const allowed = Object.keys(parent.properties ?? {});
       const container = where.field ? ` in \`${where.field}\`` : '';
-      const kind = !where.field && where.stepKind ? ` (${where.stepKind})` : '';
       const hint =
         didYouMean(prop, allowed) ??
         (!where.field && where.stepKind ? belongsTo(prop, where.stepKind, allowed) : undefined) ??
         `expected one of: ${allowed.filter((a) => a !== 'type' || !where.stepKind).join(', ')}`;
-      return at('unknown-field', `unknown field \`${prop}\`${container}${where.stepId ? ` in step \`${where.stepId}\`${kind}` : ''}`, hint, `${e.instancePath}/${escapeSeg(prop)}`, true);
+      return at('unknown-field', `unknown field \`${prop}\`${container}${inStep}`, hint, `${e.instancePath}/${escapeSeg(prop)}`, true);
     }
     case 'required': {
       const missing = String(e.params.missingProperty);

@@ -13,7 +13,8 @@ export const compileMenu: StepCompiler<MenuStep> = (stepId, step, ctx) => {
   const timerId = `${id}:timeout`;
   const choose = (key: string) => (step.into ? [{ type: 'storeChoice', params: { into: step.into, value: key } }] : []);
   const failure = (kind: 'noMatch' | 'noInput') => [
-    { guard: { type: 'attemptsLeft', params: { retries } }, target: `#${id}.${kind}`, actions: ['countAttempt'] },
+    // reenter: a wrong key during the no-match prompt starts that prompt again.
+    { guard: { type: 'attemptsLeft', params: { retries } }, target: `#${id}.${kind}`, reenter: true, actions: ['countAttempt'] },
     { target: ctx.target(stepId, step, kind) },
   ];
   const dtmf = [

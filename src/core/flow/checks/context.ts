@@ -8,7 +8,7 @@ import type { Diagnostic, Severity } from '../diagnostics.ts';
 import type { LoadedFlow } from '../loader.ts';
 import { pointer } from '../loader.ts';
 import { STEP_EVENTS } from '../types.ts';
-import type { GroupStep, Prompt, Step, StepKind } from '../types.ts';
+import type { GroupStep, Prompt, Step, StepKind, SubflowStep } from '../types.ts';
 
 /** Options of `validateFlows`; each check is skipped when its input is absent. */
 export interface ValidateOptions {
@@ -96,6 +96,31 @@ export function eventsOf(kind: string): { required: readonly string[]; optional:
   return STEP_EVENTS[kind as StepKind] ?? { required: [], optional: [] };
 }
 
+/**
+ * Events a step can emit in this set of flows: its kind's events, plus, for a `subflow` step,
+ * the outcomes of the called flow's `return` steps (each must be handled, like `done`).
+ */
+export function stepEvents(ctx: CheckContext | undefined, info: StepInfo): { required: string[]; optional: string[] } {
+  const base = eventsOf(info.step.type);
+  const required = [...base.required];
+  const optional = [...base.optional];
+  if (ctx && info.step.type === 'subflow') {
+    const callee = ctx.flows.find((f) => f.doc.id === (info.step as SubflowStep).flow);
+    for (const outcome of callee ? returnOutcomes(callee.doc.steps) : []) {
+      if (!required.includes(outcome) && !optional.includes(outcome)) required.push(outcome);
+    }
+  }
+  return { required, optional };
+}
+
+function returnOutcomes(steps: Record<string, Step> | undefined, out = new Set<string>()): Set<string> {
+  for (const step of Object.values(steps ?? {})) {
+    if (step.type === 'return') out.add(step.outcome ?? 'done');
+    if (step.type === 'group') returnOutcomes(step.steps, out);
+  }
+  return out;
+}
+
 /** The handler of `event` for a step: its own `on`, else the nearest enclosing group's. */
 export function handlerFor(info: StepInfo, event: string): StepEdge | undefined {
   const own = info.step.on?.[event];
@@ -110,15 +135,16 @@ export function handlerFor(info: StepInfo, event: string): StepEdge | undefined 
 
 /**
  * Every transition out of a step: its own `on` entries, handlers of its events inherited from
- * groups, menu options, branch cases and a group's start.
+ * groups, menu options, branch cases and a group's start. With `ctx`, a subflow step's
+ * inherited handlers include those of the called flow's outcomes.
  */
-export function edgesOf(info: StepInfo): StepEdge[] {
+export function edgesOf(info: StepInfo, ctx?: CheckContext): StepEdge[] {
   const edges: StepEdge[] = [];
   const step = info.step;
   for (const [event, target] of Object.entries(step.on ?? {})) {
     if (typeof target === 'string') edges.push({ label: event, target, pointer: `${info.pointer}/on/${pointerSeg(event)}`, inherited: false });
   }
-  const { required, optional } = eventsOf(step.type);
+  const { required, optional } = stepEvents(ctx, info);
   for (const event of [...required, ...optional]) {
     const h = handlerFor(info, event);
     if (h?.inherited) edges.push(h);

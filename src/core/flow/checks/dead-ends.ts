@@ -24,7 +24,7 @@ export const checkDeadEnds: Check = (ctx) => {
       );
       continue;
     }
-    if (edgesOf(info).length > 0) continue;
+    if (edgesOf(info, ctx).length > 0) continue;
     // Steps with required events but no handlers are `checkUnhandledEvents`' to report.
     if (eventsOf(kind).required.length > 0) continue;
     out.push(

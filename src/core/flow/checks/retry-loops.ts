@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics.ts';
-import { entryStep, eventsOf, FAILURE_EVENTS, handlerFor } from './context.ts';
+import { entryStep, FAILURE_EVENTS, handlerFor, stepEvents } from './context.ts';
 import type { Check, StepEdge, StepInfo } from './context.ts';
 
 interface FailureEdge extends StepEdge {
@@ -16,7 +16,7 @@ export const checkRetryLoops: Check = (ctx) => {
   const edges = new Map<StepInfo, FailureEdge[]>();
   for (const info of ctx.steps) {
     if (info.step.type === 'group') continue;
-    const { required, optional } = eventsOf(info.step.type);
+    const { required, optional } = stepEvents(ctx, info);
     const list: FailureEdge[] = [];
     for (const event of [...required, ...optional]) {
       if (!FAILURE_EVENTS.includes(event)) continue;

@@ -1,16 +1,17 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { didYouMean } from '../suggest.ts';
-import { eventsOf, pointerSeg, quoteList } from './context.ts';
-import type { Check, StepInfo } from './context.ts';
+import { pointerSeg, quoteList, stepEvents } from './context.ts';
+import type { Check, CheckContext, StepInfo } from './context.ts';
 
 /**
- * `on` keys are events the step can emit. A group's `on` may also handle any event of the
- * steps inside it, at any depth.
+ * `on` keys are events the step can emit (for a `subflow` step, also the called flow's
+ * `return` outcomes). A group's `on` may also handle any event of the steps inside it, at any
+ * depth.
  */
 export const checkUnknownEvents: Check = (ctx) => {
   const out: Diagnostic[] = [];
   for (const info of ctx.steps) {
-    const allowed = allowedEvents(info, ctx.steps);
+    const allowed = allowedEvents(ctx, info);
     for (const event of Object.keys(info.step.on ?? {})) {
       if (allowed.has(event)) continue;
       const kind = info.step.type;
@@ -29,13 +30,13 @@ export const checkUnknownEvents: Check = (ctx) => {
   return out;
 };
 
-function allowedEvents(info: StepInfo, all: StepInfo[]): Set<string> {
-  const own = eventsOf(info.step.type);
+function allowedEvents(ctx: CheckContext, info: StepInfo): Set<string> {
+  const own = stepEvents(ctx, info);
   const allowed = new Set([...own.required, ...own.optional]);
   if (info.step.type === 'group') {
-    for (const inner of all) {
+    for (const inner of ctx.steps) {
       if (!inner.parents.includes(info)) continue;
-      const ev = eventsOf(inner.step.type);
+      const ev = stepEvents(ctx, inner);
       for (const e of [...ev.required, ...ev.optional]) allowed.add(e);
     }
   }

@@ -8,7 +8,7 @@ export const checkUnknownTargets: Check = (ctx) => {
   const out: Diagnostic[] = [];
   for (const info of ctx.steps) {
     // Group starts are checked by `checkStartStep`; inherited edges belong to the group.
-    for (const edge of edgesOf(info)) {
+    for (const edge of edgesOf(info, ctx)) {
       if (edge.inherited || edge.label === 'start' || ctx.byId.has(edge.target)) continue;
       out.push(
         ctx.report(edge.pointer, {

@@ -19,7 +19,7 @@ export const checkUnreachableSteps: Check = (ctx) => {
   enter(ctx.byId.get(ctx.flow.doc.start));
   while (queue.length) {
     const info = queue.shift()!;
-    for (const edge of edgesOf(info)) enter(ctx.byId.get(edge.target));
+    for (const edge of edgesOf(info, ctx)) enter(ctx.byId.get(edge.target));
   }
   const out: Diagnostic[] = [];
   for (const info of ctx.steps) {

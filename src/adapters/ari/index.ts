@@ -1,0 +1,33 @@
+import type { Logger } from '../../ports/logger.ts';
+import type { SpeechRecognizer, SpeechSynthesizer } from '../../ports/speech.ts';
+import { AriTelephonyDriver, type AriDriverOptions } from './ari-driver.ts';
+
+export { AriTelephonyDriver, argsToVariables, ORIGINATE_ARG, type AriDriverOptions } from './ari-driver.ts';
+export { AriCallLeg } from './ari-leg.ts';
+export { AriBridgeHandle, BRIDGE_PREFIX } from './ari-bridge.ts';
+export { AriSupervision, SNOOP_PREFIX } from './ari-supervision.ts';
+export { AriClient } from './ari-client.ts';
+export { AriEventSocket, backoffDelay, parseAriEvent, type AriEvent } from './ari-events.ts';
+export { redactUrl } from './ari-url.ts';
+
+/**
+ * Builds the Asterisk (ARI) driver.
+ *
+ * @example
+ * const driver = createAriDriver({ url: 'http://127.0.0.1:8088', username: 'hotline', password: 's3cret', app: 'hotline' });
+ * await driver.start((leg, info) => calls.handleIncoming(leg, info));
+ */
+export function createAriDriver(
+  options: {
+    url: string;
+    username: string;
+    password: string;
+    app: string;
+    soundPrefix?: string;
+    logger?: Logger;
+    synthesizer?: SpeechSynthesizer;
+    recognizer?: SpeechRecognizer;
+  } & Partial<Omit<AriDriverOptions, 'url' | 'username' | 'password' | 'app'>>,
+): AriTelephonyDriver {
+  return new AriTelephonyDriver(options);
+}

@@ -1,0 +1,47 @@
+import type { Supervision, SuperviseMode } from '../../ports/telephony.ts';
+import { hotlineError } from '../../core/errors.ts';
+
+const MODES: readonly SuperviseMode[] = ['listen', 'whisper', 'barge', 'takeover'];
+
+/** A supervisor on a simulated call; its mode feeds the driver's audio paths. */
+export class SimSupervision implements Supervision {
+  readonly id: string;
+  readonly callerLegId: string;
+  readonly agentLegId: string;
+  readonly supervisorLegId: string;
+  mode: SuperviseMode;
+  /** Modes in the order they were set (the first is the initial one). */
+  readonly modes: SuperviseMode[];
+  ended = false;
+
+  constructor(init: { id: string; callerLegId: string; agentLegId: string; supervisorLegId: string; mode: SuperviseMode }) {
+    assertMode(init.mode);
+    this.id = init.id;
+    this.callerLegId = init.callerLegId;
+    this.agentLegId = init.agentLegId;
+    this.supervisorLegId = init.supervisorLegId;
+    this.mode = init.mode;
+    this.modes = [init.mode];
+  }
+
+  async setMode(mode: SuperviseMode): Promise<void> {
+    assertMode(mode);
+    if (this.ended) throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `supervision ${this.id} has ended`, { id: this.id });
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.modes.push(mode);
+  }
+
+  /** Ends the supervision; idempotent. The supervisor's leg stays up. */
+  async end(): Promise<void> {
+    this.ended = true;
+  }
+
+  involves(legId: string): boolean {
+    return legId === this.callerLegId || legId === this.agentLegId || legId === this.supervisorLegId;
+  }
+}
+
+function assertMode(mode: SuperviseMode): void {
+  if (!MODES.includes(mode)) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', `unknown supervise mode ${String(mode)}`);
+}

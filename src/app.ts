@@ -1,0 +1,183 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { HotlineConfig } from './config/schema.ts';
+import { hotlineError } from './core/errors.ts';
+import { CallService } from './core/call/call-service.ts';
+import { compileFlow } from './core/flow/compile.ts';
+import { formatDiagnostic } from './core/flow/diagnostics.ts';
+import { FlowRegistry } from './core/flow/registry.ts';
+import type { Clock } from './ports/clock.ts';
+import type { HttpClient } from './ports/http-client.ts';
+import type { Logger } from './ports/logger.ts';
+import type { SoundLibrary } from './ports/sounds.ts';
+import type { FlowVersionStore, SessionStore } from './ports/stores.ts';
+import type { TelephonyDriver } from './ports/telephony.ts';
+import { systemClock } from './adapters/clock/system-clock.ts';
+import { FetchHttpClient } from './adapters/fetch-http/fetch-http-client.ts';
+import { FsSoundLibrary } from './adapters/fs-sounds/fs-sound-library.ts';
+import { MemoryFlowVersionStore } from './adapters/memory/memory-flow-version-store.ts';
+import { MemorySessionStore } from './adapters/memory/memory-session-store.ts';
+import { SimTelephonyDriver } from './adapters/sim/sim-driver.ts';
+import { createHttpApp } from './http/server.ts';
+import type { SimControl } from './http/sim-routes.ts';
+import { createLogger } from './observability/logger.ts';
+import { createMetrics, type HotlineMetrics } from './observability/metrics.ts';
+
+/** Adapters a caller (tests, `simulate`) may supply instead of the ones the config picks. */
+export type AppOverrides = Partial<{
+  driver: TelephonyDriver;
+  store: SessionStore;
+  versions: FlowVersionStore;
+  clock: Clock;
+  logger: Logger;
+  http: HttpClient;
+}>;
+
+/** A wired Hotline: every adapter, the call service and the HTTP app. */
+export interface HotlineApp {
+  readonly config: HotlineConfig;
+  readonly logger: Logger;
+  readonly driver: TelephonyDriver;
+  readonly store: SessionStore;
+  readonly registry: FlowRegistry;
+  readonly calls: CallService;
+  readonly metrics: HotlineMetrics;
+  readonly sounds: SoundLibrary;
+  /** The express app (no socket until {@link HotlineApp.listen}). */
+  readonly server: Express;
+  /** Listens on `config.host:config.port` (or the given port; 0 picks a free one). */
+  listen(options?: { port?: number; host?: string }): Promise<{ port: number }>;
+  /** Stops HTTP, hot reload and sessions (calls stay on the PBX), the driver and the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: picks adapters from `config` (sim / ARI / ESL; Redis when `redisUrl`
+ * is set, memory otherwise), loads the flows (refusing to start when none loads), starts hot
+ * reload and the driver, and builds the HTTP app.
+ *
+ * @example
+ * const app = await createApp(loadConfig());
+ * const { port } = await app.listen();
+ */
+export async function createApp(config: HotlineConfig, overrides: AppOverrides = {}): Promise<HotlineApp> {
+  const logger: Logger = overrides.logger ?? (createLogger({ level: config.logLevel }) as unknown as Logger);
+  const sounds = await FsSoundLibrary.load(config.soundsDir);
+  const closers: Array<() => Promise<void> | void> = [];
+
+  let store = overrides.store;
+  let versions = overrides.versions;
+  if ((!store || !versions) && config.redisUrl) {
+    const redis = await import('./adapters/redis/redis-client.ts');
+    const conn = await redis.createRedisConnection(config.redisUrl, { logger });
+    store ??= new redis.RedisSessionStore(conn);
+    versions ??= new redis.RedisFlowVersionStore(conn);
+    // Idempotent: the session store closes it too when it owns it.
+    closers.push(() => conn.close());
+  }
+  const sessions: SessionStore = store ?? new MemorySessionStore();
+  const flowVersions: FlowVersionStore = versions ?? new MemoryFlowVersionStore();
+
+  const driver = overrides.driver ?? (await createDriver(config, sounds, logger));
+  const registry = new FlowRegistry({
+    dir: config.flowsDir,
+    compile: compileFlow,
+    sounds,
+    transferAllow: [...config.transferAllow],
+    versions: flowVersions,
+    logger,
+  });
+  const { loaded, diagnostics } = await registry.load();
+  for (const d of diagnostics) (d.severity === 'error' ? logger.error : logger.warn).call(logger, { diagnostic: d }, formatDiagnostic(d));
+  if (loaded.length === 0) {
+    const text = diagnostics.map(formatDiagnostic).join('\n');
+    throw hotlineError('HOTLINE_ERR_FLOW_INVALID', `no flow loaded from ${config.flowsDir}${text ? `:\n${text}` : ' (no *.yaml files)'}`, {
+      flowsDir: config.flowsDir,
+      diagnostics,
+    });
+  }
+
+  const calls = new CallService({
+    driver,
+    flows: registry,
+    store: sessions,
+    clock: overrides.clock ?? systemClock,
+    http: overrides.http ?? new FetchHttpClient(),
+    logger,
+    settings: { ...config.settings },
+    defaultFlow: config.defaultFlow,
+    transferAllow: [...config.transferAllow],
+    endedRetentionMs: config.endedCallRetentionSeconds * 1000,
+  });
+  const metrics = createMetrics();
+  const detachMetrics = metrics.attach(calls);
+  const stopWatch = registry.watch();
+  await driver.start(calls.handleIncoming);
+  logger.info({ flows: loaded, pbx: driver.name }, 'hotline started');
+
+  const sim = isSimControl(driver) ? driver : undefined;
+  const server = createHttpApp({
+    logger,
+    adminToken: config.adminToken,
+    soundsDir: config.soundsDir,
+    pbx: config.pbx,
+    driver,
+    store: sessions,
+    calls,
+    metrics,
+    ...(sim ? { sim } : {}),
+  });
+
+  let http: Server | undefined;
+  let closing: Promise<void> | undefined;
+  return {
+    config, logger, driver, store: sessions, registry, calls, metrics, sounds, server,
+    async listen(options = {}) {
+      http = createServer(server);
+      const h = http;
+      await new Promise<void>((resolve, reject) => {
+        h.once('error', (err) => reject(hotlineError('HOTLINE_ERR_CONFIG', `cannot listen on ${options.host ?? config.host}:${options.port ?? config.port}: ${err.message}`, {}, err)));
+        h.listen(options.port ?? config.port, options.host ?? config.host, () => resolve());
+      });
+      return { port: (h.address() as AddressInfo).port };
+    },
+    close() {
+      closing ??= (async () => {
+        if (http) {
+          const h = http;
+          h.closeAllConnections?.();
+          await new Promise<void>((resolve) => h.close(() => resolve()));
+        }
+        stopWatch();
+        detachMetrics();
+        await calls.shutdown();
+        await driver.stop();
+        await sessions.close();
+        for (const close of closers) await close();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function createDriver(config: HotlineConfig, sounds: SoundLibrary, logger: Logger): Promise<TelephonyDriver> {
+  switch (config.pbx) {
+    case 'sim':
+      return new SimTelephonyDriver({ sounds, realtime: config.simRealtime, logger });
+    case 'ari': {
+      const { createAriDriver } = await import('./adapters/ari/index.ts');
+      const ari = config.ari!;
+      return createAriDriver({ url: ari.url, username: ari.username, password: ari.password, app: ari.app, logger });
+    }
+    case 'esl': {
+      const { createEslDriver } = await import('./adapters/esl/index.ts');
+      const esl = config.esl!;
+      return createEslDriver({ host: esl.host, port: esl.port, password: esl.password, listen: esl.listen, logger });
+    }
+  }
+}
+
+function isSimControl(driver: TelephonyDriver): driver is TelephonyDriver & SimControl {
+  return typeof (driver as Partial<SimControl>).placeCall === 'function';
+}

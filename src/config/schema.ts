@@ -1,0 +1,89 @@
+/**
+ * The shape of Hotline's configuration and its JSON Schema. `load-config.ts` merges defaults,
+ * an optional file and the environment into this shape and validates it once at boot.
+ */
+
+/** Which PBX Hotline drives. */
+export type PbxKind = 'sim' | 'ari' | 'esl';
+
+/** Validated, frozen configuration passed to {@link createApp}. */
+export interface HotlineConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly pbx: PbxKind;
+  /** Redis for sessions and flow versions; memory stores when absent. */
+  readonly redisUrl?: string;
+  readonly flowsDir: string;
+  readonly soundsDir: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Bearer token for `/api/*`; generated at boot when not configured. */
+  readonly adminToken: string;
+  /** True when `adminToken` was generated (main prints it). */
+  readonly adminTokenGenerated: boolean;
+  /** Flow id answering numbers no flow claims. */
+  readonly defaultFlow: string;
+  /** Regular expressions a transfer target must match (one of). */
+  readonly transferAllow: readonly string[];
+  /** `${settings.<name>}` values for flows. */
+  readonly settings: Readonly<Record<string, string>>;
+  /** Simulated calls also follow wall time (the server default; tests and `simulate` use false). */
+  readonly simRealtime: boolean;
+  readonly ari?: { readonly url: string; readonly username: string; readonly password: string; readonly app: string };
+  readonly esl?: { readonly host: string; readonly port: number; readonly password: string; readonly listen: string };
+  /** How long ended calls stay readable, in seconds. */
+  readonly endedCallRetentionSeconds: number;
+}
+
+/**
+ * Default transfer allowlist: NANP numbers (optionally `+1`/`1`) except the 900 premium area
+ * code and 976 premium exchanges, and 3–4 digit extensions. International numbers match neither.
+ */
+export const DEFAULT_TRANSFER_ALLOW: readonly string[] = [
+  '^(?:\\+1|1)?(?!900)[2-9]\\d{2}(?!976)[2-9]\\d{6}$',
+  '^\\d{3,4}$',
+];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** JSON Schema of {@link HotlineConfig} (after merging; also what a config file may contain). */
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['port', 'host', 'pbx', 'flowsDir', 'soundsDir', 'logLevel', 'defaultFlow', 'transferAllow', 'settings', 'simRealtime', 'endedCallRetentionSeconds'],
+  properties: {
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    host: { type: 'string', minLength: 1 },
+    pbx: { type: 'string', enum: ['sim', 'ari', 'esl'] },
+    redisUrl: { type: 'string', pattern: '^rediss?://' },
+    flowsDir: { type: 'string', minLength: 1 },
+    soundsDir: { type: 'string', minLength: 1 },
+    logLevel: { type: 'string', enum: LOG_LEVELS },
+    adminToken: { type: 'string', minLength: 16 },
+    adminTokenGenerated: { type: 'boolean' },
+    defaultFlow: { type: 'string', minLength: 1 },
+    transferAllow: { type: 'array', items: { type: 'string', minLength: 1 } },
+    settings: { type: 'object', additionalProperties: { type: 'string' } },
+    simRealtime: { type: 'boolean' },
+    ari: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        url: { type: 'string', pattern: '^https?://' },
+        username: { type: 'string', minLength: 1 },
+        password: { type: 'string', minLength: 1 },
+        app: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+      },
+    },
+    esl: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        password: { type: 'string', minLength: 1 },
+        listen: { type: 'string', pattern: '^[^:\\s]+:\\d{1,5}$' },
+      },
+    },
+    endedCallRetentionSeconds: { type: 'integer', minimum: 0, maximum: 30 * 24 * 3600 },
+  },
+} as const;

@@ -1,0 +1,92 @@
+import { Router } from 'express';
+import { hotlineError } from '../core/errors.ts';
+import type { CallsReader } from './call-routes.ts';
+import { bodyObject, numberField, parseIsoTime, stringField } from './validate.ts';
+
+/** The far-end controls of one simulated leg the API uses (`SimLeg`). */
+export interface SimLegControl {
+  readonly id: string;
+  readonly status: string;
+  readonly clock?: { now(): number };
+  pressDigits(digits: string): unknown;
+  say(text: string): unknown;
+  remoteHangup(): unknown;
+  advance(ms: number): Promise<void>;
+}
+
+/** What the API needs of the simulated PBX (`SimTelephonyDriver`). */
+export interface SimControl {
+  placeCall(request: { to: string; from?: string; callerName?: string; at?: number }): { id: string };
+  getLeg(id: string): SimLegControl | undefined;
+}
+
+const NUMBER = /^\+?[0-9*#]{1,32}$/;
+const NUMBER_RULE = { pattern: NUMBER, max: 33, describe: 'a phone number or extension (digits, * and #, optional leading +)' };
+
+/**
+ * `/api/sim/calls…`: place and drive simulated calls. Answers 409 when Hotline runs on a real
+ * PBX, so a script aimed at the wrong server fails loudly.
+ */
+export function simRoutes(deps: { sim?: SimControl; pbx: string; calls?: Pick<CallsReader, 'getCall'> }): Router {
+  const router = Router();
+  router.use('/sim', (_req, _res, next) => {
+    if (!deps.sim) return next(hotlineError('HOTLINE_ERR_CONFLICT', `simulated calls need PBX=sim (this server runs PBX=${deps.pbx})`));
+    next();
+  });
+
+  router.post('/sim/calls', async (req, res) => {
+    const body = bodyObject(req.body);
+    const to = stringField(body, 'to', { required: true, ...NUMBER_RULE })!;
+    const from = stringField(body, 'from', NUMBER_RULE);
+    const callerName = stringField(body, 'callerName', { max: 64 });
+    const atText = stringField(body, 'at', { max: 40 });
+    const at = atText === undefined ? undefined : parseIsoTime(atText, 'at');
+    const leg = deps.sim!.placeCall({ to, ...(from ? { from } : {}), ...(callerName ? { callerName } : {}), ...(at !== undefined ? { at } : {}) });
+    res.status(201).json({ id: leg.id });
+  });
+
+  router.post('/sim/calls/:id/dtmf', async (req, res) => {
+    const leg = await liveLeg(deps, req.params.id);
+    const digits = stringField(bodyObject(req.body), 'digits', { required: true, max: 64, pattern: /^[0-9*#A-D]+$/, describe: 'DTMF digits 0-9, *, #, A-D' })!;
+    await leg.pressDigits(digits);
+    res.json(legState(leg));
+  });
+
+  router.post('/sim/calls/:id/say', async (req, res) => {
+    const leg = await liveLeg(deps, req.params.id);
+    const text = stringField(bodyObject(req.body), 'text', { required: true, max: 500 })!;
+    await leg.say(text);
+    res.json(legState(leg));
+  });
+
+  router.post('/sim/calls/:id/advance', async (req, res) => {
+    const leg = await liveLeg(deps, req.params.id);
+    const seconds = numberField(bodyObject(req.body), 'seconds', { required: true, exclusiveMin: 0, max: 86400 })!;
+    await leg.advance(seconds * 1000);
+    res.json(legState(leg));
+  });
+
+  router.delete('/sim/calls/:id', async (req, res) => {
+    const leg = await liveLeg(deps, req.params.id);
+    await leg.remoteHangup();
+    res.json(legState(leg));
+  });
+  return router;
+}
+
+async function liveLeg(deps: { sim?: SimControl; calls?: Pick<CallsReader, 'getCall'> }, id: string): Promise<SimLegControl> {
+  const leg = deps.sim!.getLeg(id);
+  if (!leg) {
+    // The PBX forgets a leg once it is gone; the call record still knows it ended.
+    if (await deps.calls?.getCall(id)) throw hotlineError('HOTLINE_ERR_CALL_ENDED', `call ${id} has ended`, { callId: id });
+    throw hotlineError('HOTLINE_ERR_NO_SUCH_CALL', `no simulated call ${id}`, { callId: id });
+  }
+  if (leg.status === 'ended' || leg.status === 'transferred') {
+    throw hotlineError('HOTLINE_ERR_CALL_ENDED', `call ${id} has ended`, { callId: id, status: leg.status });
+  }
+  return leg;
+}
+
+function legState(leg: SimLegControl): { id: string; status: string; now?: string } {
+  return { id: leg.id, status: leg.status, ...(leg.clock ? { now: new Date(leg.clock.now()).toISOString() } : {}) };
+}

@@ -3,7 +3,7 @@ import type { Bridge, Media, RecordOptions } from '../../ports/telephony.ts';
 import { hotlineError } from '../../core/errors.ts';
 import type { AriClient } from './ari-client.ts';
 import { ariMessageOf, ariStatusOf, asHotlineError, recode } from './ari-errors.ts';
-import { recordQuery } from './ari-leg.ts';
+import { recordQuery } from './ari-record.ts';
 import { toMediaUris } from './ari-media.ts';
 import { assertSimpleName } from './ari-validate.ts';
 

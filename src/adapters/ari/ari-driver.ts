@@ -17,6 +17,7 @@ import { AriClient } from './ari-client.ts';
 import { ariStatusOf, asHotlineError, recode } from './ari-errors.ts';
 import { AriEventSocket, type AriEvent } from './ari-events.ts';
 import { AriCallLeg, type AriLegContext } from './ari-leg.ts';
+import { argsToVariables, ORIGINATE_ARG } from './ari-args.ts';
 import { resync } from './ari-resync.ts';
 import { AriSupervision, SNOOP_PREFIX, type AriSupervisionContext } from './ari-supervision.ts';
 import type { AriChannel } from './ari-types.ts';
@@ -58,9 +59,6 @@ export interface AriDriverOptions {
   /** `fetch` for REST (tests, replays); default the global one. */
   fetch?: typeof fetch;
 }
-
-/** Marker in `appArgs` of channels Hotline originates. */
-export const ORIGINATE_ARG = 'hotline-out';
 
 /**
  * The Asterisk driver: ARI REST for commands, the ARI WebSocket for events. A channel entering
@@ -425,18 +423,4 @@ export class AriTelephonyDriver implements TelephonyDriver {
       if (initial) throw asHotlineError(err);
     }
   }
-}
-
-/**
- * `Stasis(app, k=v, …)` arguments as call variables: `k=v` pairs by name, the others as
- * `arg1`, `arg2`… (`hotline_dnis=100` → `{ hotline_dnis: '100' }`).
- */
-export function argsToVariables(args: readonly string[]): Record<string, string> {
-  const variables: Record<string, string> = {};
-  args.forEach((arg, index) => {
-    const eq = arg.indexOf('=');
-    if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(arg.slice(0, eq))) variables[arg.slice(0, eq)] = arg.slice(eq + 1);
-    else if (arg !== '') variables[`arg${index + 1}`] = arg;
-  });
-  return variables;
 }

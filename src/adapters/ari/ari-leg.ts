@@ -16,6 +16,7 @@ import { AriEmitter } from './ari-emitter.ts';
 import { ariMessageOf, ariStatusOf, asHotlineError } from './ari-errors.ts';
 import type { AriLiveRecording, AriPlayback } from './ari-types.ts';
 import { toMediaUris } from './ari-media.ts';
+import { recordQuery } from './ari-record.ts';
 import {
   assertDtmf,
   assertReadableVariable,
@@ -277,23 +278,20 @@ export class AriCallLeg implements CallLeg {
   /** @internal */
   onDtmf(digit: string, durationMs: number | undefined): void {
     if (!this.isLive()) return;
-    // Barge-in and terminating digits end their media *before* the digit is delivered, so the
-    // session sees the prompt over when it handles the key (as the sim does).
+    // Events go up in the order Asterisk sends them: the digit first, then (once the stop
+    // below is done) `PlaybackFinished`, reported as `stopped`. A recording's `terminateOn`
+    // digit is handled by Asterisk itself, whose `RecordingFinished` follows the digit
+    // (record.jsonl, seq 28-29; dtmf-menu.jsonl, seq 23-26).
+    this.#emitter.emit({ type: 'call.dtmf', digit, ...(durationMs === undefined ? {} : { durationMs }) });
     for (const [playbackId, entry] of this.#playbacks) {
       if (entry.bargeIn && !entry.done && !entry.stopping) {
         entry.stopping = true;
-        this.#finishPlayback(playbackId, 'stopped');
         this.#ctx.client.stopPlayback(playbackId).catch((err: unknown) => {
+          // 404: it finished on its own meanwhile; its PlaybackFinished reports it.
           if (ariStatusOf(err) !== 404) this.#ctx.logger.warn({ playbackId, code: (err as { code?: string }).code }, 'barge-in stop failed');
         });
       }
     }
-    for (const [recordingId, entry] of this.#recordings) {
-      if (!entry.done && entry.terminateOn && (entry.terminateOn === 'any' || entry.terminateOn === digit)) {
-        this.#finishRecording(recordingId, 'terminated', undefined);
-      }
-    }
-    this.#emitter.emit({ type: 'call.dtmf', digit, ...(durationMs === undefined ? {} : { durationMs }) });
   }
 
   /** @internal */
@@ -422,26 +420,4 @@ export class AriCallLeg implements CallLeg {
       throw hotlineError('HOTLINE_ERR_CALL_ENDED', `leg ${this.id} has ended`, { legId: this.id, op });
     }
   }
-}
-
-/** `POST /channels/{id}/record` parameters for {@link RecordOptions}. */
-export function recordQuery(options: RecordOptions): Record<string, string | number | boolean> {
-  assertSimpleName(options.recordingId, 'recordingId');
-  const query: Record<string, string | number | boolean> = {
-    name: options.recordingId,
-    format: 'wav',
-    ifExists: 'overwrite',
-  };
-  if (options.maxDurationMs !== undefined) query['maxDurationSeconds'] = Math.max(1, Math.ceil(options.maxDurationMs / 1000));
-  if (options.beep !== undefined) query['beep'] = options.beep;
-  if (options.terminateOn !== undefined) {
-    // Asterisk only ends a recording on `*`, `#` or any digit.
-    if (!['#', '*', 'any', 'none'].includes(options.terminateOn)) {
-      throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'terminateOn must be #, * or any on Asterisk', {
-        terminateOn: options.terminateOn.slice(0, 4),
-      });
-    }
-    query['terminateOn'] = options.terminateOn;
-  }
-  return query;
 }

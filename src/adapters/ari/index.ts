@@ -2,7 +2,8 @@ import type { Logger } from '../../ports/logger.ts';
 import type { SpeechRecognizer, SpeechSynthesizer } from '../../ports/speech.ts';
 import { AriTelephonyDriver, type AriDriverOptions } from './ari-driver.ts';
 
-export { AriTelephonyDriver, argsToVariables, ORIGINATE_ARG, type AriDriverOptions } from './ari-driver.ts';
+export { AriTelephonyDriver, type AriDriverOptions } from './ari-driver.ts';
+export { argsToVariables, ORIGINATE_ARG } from './ari-args.ts';
 export { AriCallLeg } from './ari-leg.ts';
 export { AriBridgeHandle, BRIDGE_PREFIX } from './ari-bridge.ts';
 export { AriSupervision, SNOOP_PREFIX } from './ari-supervision.ts';

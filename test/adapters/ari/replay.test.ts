@@ -5,7 +5,7 @@ import { replay, summary } from './replay-support.ts';
 // Captured Asterisk 22 event streams (`/work/shared/fixtures/ari/*.jsonl`) fed through the driver's
 // event handling; the captured client's commands are mirrored as port calls.
 describe('ARI replays of captured Asterisk traffic', () => {
-  it('dtmf-menu: prompts finish, DTMF barges in (stopped before the digit), digits in order, local hang-up', async () => {
+  it('dtmf-menu: prompts finish, DTMF barges in (the digit, then the stopped prompt, as Asterisk sends them), digits in order, local hang-up', async () => {
     const r = await replay('dtmf-menu.jsonl');
     assert.equal(r.incoming.length, 1);
     const { leg, recovered } = r.incoming[0]!;
@@ -14,7 +14,7 @@ describe('ARI replays of captured Asterisk traffic', () => {
     });
     assert.deepEqual(summary(r.events.get(leg.id)!), [
       'prompt.started:pb-1', 'prompt.done:pb-1:finished',
-      'prompt.started:pb-2', 'prompt.done:pb-2:stopped', 'call.dtmf:1:100',
+      'prompt.started:pb-2', 'call.dtmf:1:100', 'prompt.done:pb-2:stopped',
       'prompt.started:pb-3', 'prompt.done:pb-3:finished',
       'call.dtmf:2:100', 'call.dtmf:#:100',
       'call.hangup:normal:local',
@@ -41,7 +41,7 @@ describe('ARI replays of captured Asterisk traffic', () => {
     assert.deepEqual(summary(r.events.get(leg.id)!), [
       'prompt.started:pb-1', 'prompt.done:pb-1:finished',
       'recording.done:test1:stopped:0',
-      'recording.done:test2:terminated:-', 'call.dtmf:#:100',
+      'call.dtmf:#:100', 'recording.done:test2:terminated:2000',
       'call.hangup:normal:local',
     ]);
     assert.ok(r.requests.some((q) => q.startsWith(`POST /channels/${leg.id}/record?name=test2&format=wav&ifExists=overwrite`)));
@@ -79,7 +79,7 @@ describe('ARI replays of captured Asterisk traffic', () => {
     assert.equal(r.incoming.length, 1);
     assert.deepEqual(summary(r.events.get(caller.id)!), [
       'prompt.started:pb-1', 'prompt.done:pb-1:finished',
-      'prompt.started:pb-2', 'prompt.done:pb-2:stopped', 'call.dtmf:1:100',
+      'prompt.started:pb-2', 'call.dtmf:1:100', 'prompt.done:pb-2:stopped',
       'recording.done:full-106:stopped:0',
       'call.hangup:normal:local',
     ]);

@@ -233,7 +233,7 @@ export class FakeAriServer {
   /**
    * @internal Sends an event to the sockets of `app` in the captured key order:
    * `type, timestamp, …fields, asterisk_id, application` (`ChannelVarset` and
-   * `ChannelHangupRequest` put their own fields first).
+   * `ChannelHangupRequest` put their own fields first, then `type, timestamp, channel`).
    */
   emit(type: string, fields: Record<string, unknown>, app?: string, fieldsFirst = false): void {
     for (const [ws, socketApp] of this.#sockets) {
@@ -241,7 +241,10 @@ export class FakeAriServer {
       if (ws.readyState !== ws.OPEN) continue;
       const head = { type, timestamp: ariTimestamp() };
       const tail = { asterisk_id: '02:fc:00:00:00:01', application: socketApp };
-      const event = fieldsFirst ? { ...fields, ...head, ...tail } : { ...head, ...fields, ...tail };
+      const { channel, ...own } = fields;
+      const event = fieldsFirst
+        ? { ...own, ...head, ...(channel === undefined ? {} : { channel }), ...tail }
+        : { ...head, ...fields, ...tail };
       ws.send(JSON.stringify(event));
       this.#sent += 1;
     }

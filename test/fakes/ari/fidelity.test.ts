@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { readCapture, type CaptureLine } from '../../adapters/ari/replay-support.ts';
+import { until } from '../../contract/ari-harness.ts';
 import { FakeAriServer } from './fake-ari-server.ts';
 
 /** Keys (recursively) of a JSON value: the "shape" compared between Asterisk and the fake. */
@@ -37,7 +38,11 @@ async function replayAgainstFake(file: string): Promise<Outcome> {
   const ids = new Map<string, string>();
   const dialstatus = new Map<string, string>();
   const outcome: Outcome = { compared: 0, mismatches: [] };
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+  // Lets deferred emissions run, then waits until the client has every event the fake sent.
+  const settle = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    await until(() => events.length >= fake.sentCount(), 'events from the fake');
+  };
   const mapped = (id: string | undefined) => (id === undefined ? undefined : ids.get(id));
 
   for (let i = 0; i < lines.length; i++) {
@@ -169,23 +174,26 @@ describe('fake ARI events look like the captured ones', () => {
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ari/events?app=ivr&api_key=ivr:ivrsecret&subscribeAll=false`);
     ws.on('message', (d) => got.push(JSON.parse(d.toString())));
     await new Promise((resolve) => ws.once('open', resolve));
-    const id = server.placeInbound({ to: '103', from: '5551003', callerName: 'Bob', tech: 'Local' });
-    const play = await fetch(`${server.url}/ari/channels/${id}/play?media=sound:demo-congrats`, {
-      method: 'POST', headers: { authorization: `Basic ${Buffer.from('ivr:ivrsecret').toString('base64')}` },
-    });
-    assert.equal(play.status, 201);
-    server.hangup(id, 16);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const captured = readCapture('caller-hangup.jsonl').filter((l) => l.kind === 'ws_event').map((l) => l.event!);
-    assert.deepEqual(got.map((e) => e['type']), ['StasisStart', 'PlaybackStarted', 'ChannelHangupRequest', 'PlaybackFinished', 'StasisEnd']);
-    assert.deepEqual(captured.filter((e) => e.type !== 'ChannelStateChange').map((e) => e.type), got.map((e) => e['type']));
-    for (const [mine, theirs] of got.map((e, i) => [e, captured.filter((c) => c.type !== 'ChannelStateChange')[i]!] as const)) {
-      assert.deepEqual(Object.keys(mine), Object.keys(theirs), `key order of ${theirs.type}`);
-      assert.deepEqual(shape(mine), shape(theirs), `shape of ${theirs.type}`);
-      assert.match(String(mine['timestamp']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+    try {
+      const id = server.placeInbound({ to: '103', from: '5551003', callerName: 'Bob', tech: 'Local' });
+      const play = await fetch(`${server.url}/ari/channels/${id}/play?media=sound:demo-congrats`, {
+        method: 'POST', headers: { authorization: `Basic ${Buffer.from('ivr:ivrsecret').toString('base64')}` },
+      });
+      assert.equal(play.status, 201);
+      server.hangup(id, 16);
+      await until(() => got.length >= 5, 'five events');
+      const captured = readCapture('caller-hangup.jsonl').filter((l) => l.kind === 'ws_event').map((l) => l.event!);
+      assert.deepEqual(got.map((e) => e['type']), ['StasisStart', 'PlaybackStarted', 'ChannelHangupRequest', 'PlaybackFinished', 'StasisEnd']);
+      assert.deepEqual(captured.filter((e) => e.type !== 'ChannelStateChange').map((e) => e.type), got.map((e) => e['type']));
+      for (const [mine, theirs] of got.map((e, i) => [e, captured.filter((c) => c.type !== 'ChannelStateChange')[i]!] as const)) {
+        assert.deepEqual(Object.keys(mine), Object.keys(theirs), `key order of ${theirs.type}`);
+        assert.deepEqual(shape(mine), shape(theirs), `shape of ${theirs.type}`);
+        assert.match(String(mine['timestamp']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+      }
+      assert.equal((got[3]!['playback'] as { state: string }).state, 'failed');
+    } finally {
+      ws.terminate();
+      await server.close();
     }
-    assert.equal((got[3]!['playback'] as { state: string }).state, 'failed');
-    ws.terminate();
-    await server.close();
   });
 });

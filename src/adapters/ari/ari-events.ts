@@ -1,3 +1,4 @@
+import { backoffDelay } from '../shared/backoff.ts';
 import WebSocket from 'ws';
 import type { Clock, TimerHandle } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
@@ -63,14 +64,7 @@ export function parseAriEvent(data: string): AriEvent | undefined {
   return typeof type === 'string' && KNOWN_TYPES.has(type) ? (parsed as AriEvent) : undefined;
 }
 
-/**
- * Reconnect delay: exponential backoff with full jitter, `random() * min(cap, base * 2^attempt)`.
- * @example backoffDelay(3, 500, 30_000, Math.random) // somewhere in [0, 4000)
- */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.floor(random() * ceiling);
-}
+export { backoffDelay } from '../shared/backoff.ts';
 
 /** Options of {@link AriEventSocket}. */
 export interface AriEventSocketOptions {

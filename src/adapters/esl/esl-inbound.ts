@@ -1,3 +1,4 @@
+import { backoffDelay } from '../shared/backoff.ts';
 import { connect as netConnect } from 'node:net';
 import { systemClock } from '../clock/system-clock.ts';
 import type { Clock, TimerHandle } from '../../ports/clock.ts';
@@ -145,8 +146,7 @@ export class EslInboundClient {
   #scheduleReconnect(): void {
     const base = this.#options.backoff?.baseMs ?? 250;
     const max = this.#options.backoff?.maxMs ?? 30_000;
-    const ceiling = Math.min(max, base * 2 ** Math.min(this.#attempt, 30));
-    const delay = Math.floor((this.#options.random ?? Math.random)() * ceiling);
+    const delay = backoffDelay(this.#attempt, base, max, this.#options.random ?? Math.random);
     this.#attempt++;
     this.#log.debug({ delay, attempt: this.#attempt }, 'reconnecting to FreeSWITCH');
     this.#timer = this.#clock.setTimeout(() => {

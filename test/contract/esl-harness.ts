@@ -1,5 +1,5 @@
 import { createEslDriver, type EslTelephonyDriver } from '../../src/adapters/esl/index.ts';
-import type { CallLeg, IncomingCallInfo } from '../../src/ports/telephony.ts';
+import type { CallLeg, IncomingCallHandler, IncomingCallInfo } from '../../src/ports/telephony.ts';
 import { FakeFreeSwitch } from '../fakes/esl/fake-freeswitch.ts';
 import { waitFor } from '../fakes/esl/wait-for.ts';
 import type { TelephonyHarness } from './harness.ts';
@@ -11,14 +11,20 @@ export interface EslHarness extends TelephonyHarness {
   readonly incoming: Array<{ leg: CallLeg; info: IncomingCallInfo }>;
 }
 
-/** A started ESL driver wired to a fresh fake FreeSWITCH (random ports on 127.0.0.1). */
-export async function createEslHarness(): Promise<EslHarness> {
+/**
+ * A started ESL driver wired to a fresh fake FreeSWITCH (random ports on 127.0.0.1). `onCall`
+ * also receives every leg the driver hands over (a call service under test).
+ */
+export async function createEslHarness(options: { onCall?: IncomingCallHandler } = {}): Promise<EslHarness> {
   const password = 'harness-secret';
   const fake = new FakeFreeSwitch({ password });
   const port = await fake.listen();
   const driver = createEslDriver({ host: '127.0.0.1', port, password, listen: '127.0.0.1:0', soundsDir: '/sounds' });
   const incoming: Array<{ leg: CallLeg; info: IncomingCallInfo }> = [];
-  await driver.start((leg, info) => incoming.push({ leg, info }));
+  await driver.start((leg, info) => {
+    incoming.push({ leg, info });
+    options.onCall?.(leg, info);
+  });
   const address = driver.listenAddress;
   if (!address) throw new Error('driver did not bind');
   fake.setHotline(address);

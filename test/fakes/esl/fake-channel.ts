@@ -36,6 +36,11 @@ export interface FakeChannel {
   /** Sent by Hotline with uuid_send_dtmf (heard by the far end). */
   dtmfSent: string;
   transferredTo?: string;
+  /**
+   * Times the `socket` app returned with the channel still up (Hotline's socket dropped after
+   * `connect`): the dialplan went on to its next action (behaviour 9).
+   */
+  socketReturns: number;
 }
 
 export function newChannel(init: {
@@ -68,6 +73,7 @@ export function newChannel(init: {
     recordings: new Map(),
     lastResponse: '_none_',
     dtmfSent: '',
+    socketReturns: 0,
   };
 }
 

@@ -15,6 +15,8 @@ export class FakeConn {
   /** `undefined`: no linger; -1: forever; n: seconds. */
   linger: number | undefined;
   closed = false;
+  /** Hotline sent `connect` on this outbound socket (a drop after it lets the dialplan continue). */
+  connected = false;
   /** Commands are answered strictly in order, like mod_event_socket's listener thread. */
   chain: Promise<void> = Promise.resolve();
 

@@ -153,14 +153,20 @@ export class FakeFreeSwitch {
   /** The TCP connection to Hotline breaks (Hotline died); the dialplan would continue. */
   killHotlineSocket(uuid: string): void {
     const ch = this.#live(uuid);
-    ch.socket?.socket.destroy();
-    ch.socket = undefined;
-    this.#completeApp(ch, { name: 'socket', arg: '', appUuid: randomUUID(), kind: 'park', locked: false });
+    const conn = ch.socket;
+    conn?.socket.destroy();
+    if (conn?.connected) this.#socketReturned(ch, conn);
+    else ch.socket = undefined;
   }
 
-  /** What the shipped dialplan does after the socket app returned: run `socket` again. */
-  reenterSocket(uuid: string): void {
-    this.#connectSocket(this.#live(uuid));
+  /**
+   * What the shipped dialplan does after the socket app returned: run `socket` again (after its
+   * `sleep`, with `set` actions such as `hotline_attempt=2` given in `vars`).
+   */
+  reenterSocket(uuid: string, vars: Record<string, string> = {}): void {
+    const ch = this.#live(uuid);
+    for (const [name, value] of Object.entries(vars)) ch.vars.set(name, value);
+    this.#connectSocket(ch);
   }
 
   /** Live channels and what they hold, for leftover checks. */
@@ -348,6 +354,17 @@ export class FakeFreeSwitch {
     }
   }
 
+  /** The socket app returned on a live channel: CHANNEL_EXECUTE_COMPLETE `socket` (app-down.jsonl seq 98). */
+  #socketReturned(ch: FakeChannel, conn: FakeConn): void {
+    if (ch.socket !== conn) return;
+    ch.socket = undefined;
+    ch.socketReturns += 1;
+    this.emitChannel(ch, 'CHANNEL_EXECUTE_COMPLETE', {
+      Application: 'socket', 'Application-Data': `${this.#hotline?.host ?? '127.0.0.1'}:${this.#hotline?.port ?? 8084} async full`,
+      'Application-Response': ch.lastResponse, 'Application-UUID': randomUUID(),
+    });
+  }
+
   #completeApp(ch: FakeChannel, app: FakeApp, keepResponse = false): void {
     if (!keepResponse) ch.lastResponse = '_none_';
     const fields: Record<string, string> = {};
@@ -433,7 +450,12 @@ export class FakeFreeSwitch {
       this.#conns.delete(conn);
       // Behaviour 5: a lingering socket the client closes still gets the final notice.
       const ch = conn.channel ? this.channels.get(conn.channel) : undefined;
-      if (ch?.socket === conn) ch.socket = undefined;
+      if (ch?.socket !== conn) return;
+      // Behaviour 9 (app-down.jsonl parts 3 and 4): Hotline went away after `connect` with the
+      // call still up: the socket app completes and the dialplan continues. Without `connect`
+      // (part 2) the channel stays parked inside the socket app and nothing is emitted.
+      if (conn.connected && !ch.hungUp && !ch.transferredTo) this.#socketReturned(ch, conn);
+      else ch.socket = undefined;
     });
   }
 
@@ -456,6 +478,7 @@ export class FakeFreeSwitch {
     switch (word) {
       case 'connect':
         if (conn.kind !== 'outbound' || !ch) return conn.write(commandReply('-ERR command not found'));
+        conn.connected = true;
         return conn.write(connectReply(buildEvent('CHANNEL_DATA', { ...this.#common(), ...channelDataFields(ch) }, ch.vars)));
       case 'myevents':
         if (conn.kind !== 'outbound') return conn.write(commandReply('-ERR command not found'));

@@ -1,0 +1,373 @@
+/**
+ * The far end of a call on each driver, for replaying generated flow paths: what a caller does
+ * (keys, speech, hanging up), what the PBX does by itself (a prompt reaching its end), the
+ * passing of time on the clock the call's timers run on, and Hotline dying and taking the call
+ * back. `sim` drives a {@link SimLeg}; `esl` the fake FreeSWITCH through the ESL harness; `ari`
+ * the fake Asterisk through the real ARI driver. Drivers whose legs bring no clock get a
+ * {@link ManualClock} as the call service's clock, so timeouts run on simulated time.
+ */
+import { ManualClock, settle } from '../../src/adapters/clock/manual-clock.ts';
+import { AriTelephonyDriver } from '../../src/adapters/ari/ari-driver.ts';
+import { SimTelephonyDriver } from '../../src/adapters/sim/sim-driver.ts';
+import type { SimLeg } from '../../src/adapters/sim/sim-leg.ts';
+import { CallService, type CallServiceDeps, type FlowResolver } from '../../src/core/call/call-service.ts';
+import type { CallSessionHandle } from '../../src/core/call/call-session.ts';
+import type { CallServiceEvent } from '../../src/core/call/types.ts';
+import { hotlineError } from '../../src/core/errors.ts';
+import type { HttpClient } from '../../src/ports/http-client.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
+import type { SoundLibrary } from '../../src/ports/sounds.ts';
+import type { SessionStore } from '../../src/ports/stores.ts';
+import type { CallLeg, IncomingCallHandler, TelephonyDriver } from '../../src/ports/telephony.ts';
+import { createEslHarness } from '../contract/esl-harness.ts';
+import { FakeAriServer } from '../fakes/ari/fake-ari-server.ts';
+
+/** What Hotline runs with for one replayed call. */
+export interface HotlineSetup {
+  flows: FlowResolver;
+  store: SessionStore;
+  http: HttpClient;
+  transferAllow: string[];
+  inspect?: CallServiceDeps['inspect'];
+  /** Wall time the call starts at (business hours depend on it). */
+  startAt: number;
+}
+
+/** One call's far end on one driver, and the Hotline that answers it. */
+export interface FarEnd {
+  readonly driver: 'sim' | 'esl' | 'ari';
+  /** The call service answering now (a new one after each {@link FarEnd.restart}). */
+  readonly calls: CallService;
+  /** Places the call; resolves once its session runs and the PBX went quiet. Returns the leg id. */
+  call(to: string, from: string): Promise<string>;
+  pressDigits(digits: string): Promise<void>;
+  /** Absent on drivers without speech recognition. */
+  say?(text: string): Promise<void>;
+  remoteHangup(): Promise<void>;
+  /** The prompt playing now reaches its end (no-op when none plays). */
+  finishPlayback(): Promise<void>;
+  /** Advances the clock the call's timers run on. */
+  advance(ms: number): Promise<void>;
+  now(): number;
+  /** The PBX refuses to record this call from now on. */
+  failRecordings(): void;
+  /**
+   * Hotline dies and comes back: the running call service goes away without a word to the PBX,
+   * `beforeRecover` runs (put the record a crash would leave in the store), then the PBX hands
+   * the call to a new call service the way it really would (ESL: the socket app returns and the
+   * dialplan re-enters `socket`; ARI: the application reconnects and resynchronises).
+   */
+  restart(beforeRecover: () => Promise<void>): Promise<void>;
+  /** The live session of the call, if any. */
+  session(): CallSessionHandle | undefined;
+  /** Waits until nothing moves any more (socket traffic, the session, the PBX's state). */
+  quiet(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Builds the far end of one call. */
+export type FarEndFactory = (setup: HotlineSetup) => Promise<FarEnd>;
+
+/** A call service that can be killed and replaced on the same store, as a restart does. */
+class HotlineUnderTest {
+  calls: CallService;
+  readonly events: CallServiceEvent[] = [];
+  readonly #deps: CallServiceDeps;
+  readonly #accepting = new Set<Promise<unknown>>();
+
+  constructor(deps: CallServiceDeps) {
+    this.#deps = deps;
+    this.calls = this.#build();
+  }
+
+  readonly onCall: IncomingCallHandler = (leg, info) => {
+    const accepting = this.calls.accept(leg, info).catch(() => undefined);
+    this.#accepting.add(accepting);
+    void accepting.finally(() => this.#accepting.delete(accepting));
+  };
+
+  /** Resolves once every call handed over so far was taken (or refused). */
+  async accepted(): Promise<void> {
+    await Promise.all([...this.#accepting]);
+  }
+
+  /** kill -9: sessions stop where they are (their records stay); a new service takes over. */
+  async crash(): Promise<void> {
+    await this.calls.shutdown();
+    this.calls = this.#build();
+  }
+
+  #build(): CallService {
+    const calls = new CallService(this.#deps);
+    calls.on((e) => this.events.push(e));
+    return calls;
+  }
+}
+
+function serviceDeps(setup: HotlineSetup, driver: TelephonyDriver, clock: CallServiceDeps['clock']): CallServiceDeps {
+  return {
+    driver,
+    flows: setup.flows,
+    store: setup.store,
+    clock,
+    http: setup.http,
+    logger: silentLogger,
+    settings: {},
+    transferAllow: setup.transferAllow,
+    endedRetentionMs: 60_000,
+    ...(setup.inspect ? { inspect: setup.inspect } : {}),
+  };
+}
+
+const refuseRecording = async (): Promise<void> => {
+  throw hotlineError('HOTLINE_ERR_PBX', 'recording failed');
+};
+
+/**
+ * Waits until `fingerprint` stays the same for a few macrotask turns (with a deadline). The
+ * fakes answer over loopback sockets and defer work with `setTimeout(0)`, so "quiet" means a
+ * few timer turns in a row with no change anywhere.
+ */
+async function untilStill(fingerprint: () => string, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = fingerprint();
+  for (let still = 0; still < 3; ) {
+    if (Date.now() > deadline) throw new Error(`${what}: still busy after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const now = fingerprint();
+    if (now === last) still++;
+    else {
+      still = 0;
+      last = now;
+    }
+  }
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+function sessionPrint(calls: CallService, legId: string): string {
+  const s = calls.session(legId);
+  return s ? `${JSON.stringify(s.stateValue())}:${s.ended()}` : '-';
+}
+
+/** The simulated PBX: the leg's own manual clock, playbacks end when their time is up. */
+export function simFarEnd(sounds: SoundLibrary): FarEndFactory {
+  return async (setup) => {
+    const driver = new SimTelephonyDriver({ sounds });
+    const hotline = new HotlineUnderTest(serviceDeps(setup, driver, new ManualClock(setup.startAt)));
+    await driver.start(hotline.onCall);
+    let leg!: SimLeg;
+    const far: FarEnd = {
+      driver: 'sim',
+      get calls() {
+        return hotline.calls;
+      },
+      async call(to, from) {
+        leg = driver.placeCall({ to, from, at: setup.startAt });
+        await hotline.accepted();
+        await far.quiet();
+        return leg.id;
+      },
+      pressDigits: (digits) => leg.pressDigits(digits),
+      say: (text) => leg.say(text),
+      remoteHangup: () => leg.remoteHangup(),
+      async finishPlayback() {
+        const playback = leg.currentPlayback();
+        if (playback?.endsAt !== undefined) await leg.clock.advanceTo(playback.endsAt);
+      },
+      advance: (ms) => leg.clock.advance(ms),
+      now: () => leg.clock.now(),
+      failRecordings() {
+        leg.startRecording = refuseRecording;
+      },
+      async restart(beforeRecover) {
+        await hotline.crash();
+        await beforeRecover();
+        await hotline.calls.accept(leg, { recovered: true });
+      },
+      session: () => hotline.calls.session(leg.id),
+      async quiet() {
+        for (let i = 0; i < 5; i++) await settle();
+      },
+      async close() {
+        await driver.stop();
+        driver.dispose();
+      },
+    };
+    return far;
+  };
+}
+
+/** FreeSWITCH: the fake speaks ESL to the real driver; Hotline keeps its timers on a manual clock. */
+export const eslFarEnd: FarEndFactory = async (setup) => {
+  const clock = new ManualClock(setup.startAt);
+  let hotline: HotlineUnderTest | undefined;
+  let failRecordings = false;
+  let legEvents = 0;
+  const onCall: IncomingCallHandler = (leg, info) => {
+    leg.subscribe(() => legEvents++);
+    if (failRecordings) leg.startRecording = refuseRecording;
+    hotline?.onCall(leg, info);
+  };
+  const h = await createEslHarness({ onCall });
+  const live = new HotlineUnderTest(serviceDeps(setup, h.driver, clock));
+  hotline = live;
+  let legId = '';
+  const channel = () => h.fake.channels.get(legId);
+  const handedOver = () => h.incoming.filter((e) => e.leg.id === legId).length;
+  const far: FarEnd = {
+    driver: 'esl',
+    get calls() {
+      return live.calls;
+    },
+    async call(to, from) {
+      legId = (await h.placeInbound({ to, from })).id;
+      await live.accepted();
+      await far.quiet();
+      return legId;
+    },
+    async pressDigits(digits) {
+      for (const digit of digits) {
+        const before = legEvents;
+        h.fake.sendDtmf(legId, digit);
+        await until(() => legEvents > before || channel()?.hungUp !== false, `DTMF ${digit} to reach the leg`);
+        await far.quiet();
+      }
+    },
+    async remoteHangup() {
+      h.fake.hangup(legId, 'NORMAL_CLEARING');
+      await far.quiet();
+    },
+    async finishPlayback() {
+      h.fake.finishPlayback(legId);
+      await far.quiet();
+    },
+    async advance(ms) {
+      await clock.advance(ms);
+      await far.quiet();
+    },
+    now: () => clock.now(),
+    failRecordings() {
+      failRecordings = true;
+      for (const { leg } of h.incoming) leg.startRecording = refuseRecording;
+    },
+    async restart(beforeRecover) {
+      await live.crash();
+      const ch = channel();
+      const up = Boolean(ch && !ch.hungUp);
+      if (up) {
+        h.fake.killHotlineSocket(legId);
+        // Nobody is left to break what the dead process started: its prompts play to the end
+        // before the dialplan gets to `socket` again.
+        for (let i = 0; i < 10 && h.fake.finishPlayback(legId); i++) await far.quiet();
+      }
+      await beforeRecover();
+      if (up) {
+        const before = handedOver();
+        h.fake.reenterSocket(legId, { hotline_attempt: '2' });
+        await until(() => handedOver() > before, 'the channel to come back to Hotline');
+        await live.accepted();
+      }
+      await far.quiet();
+    },
+    session: () => live.calls.session(legId),
+    quiet: () =>
+      untilStill(
+        () => `${h.fake.commands.length}|${legEvents}|${live.events.length}|${JSON.stringify(h.fake.liveState())}|${clock.pendingCount()}|${sessionPrint(live.calls, legId)}`,
+        'esl',
+      ),
+    close: () => h.close(),
+  };
+  return far;
+};
+
+/** Asterisk: the fake speaks ARI to the real driver; a restart is a new driver that resynchronises. */
+export const ariFarEnd: FarEndFactory = async (setup) => {
+  const clock = new ManualClock(setup.startAt);
+  const fake = await new FakeAriServer({ username: 'hotline', password: 'ari-secret' }).start();
+  const legs: CallLeg[] = [];
+  let failRecordings = false;
+  let legEvents = 0;
+  let hotline: HotlineUnderTest | undefined;
+  const onCall: IncomingCallHandler = (leg, info) => {
+    legs.push(leg);
+    leg.subscribe(() => legEvents++);
+    if (failRecordings) leg.startRecording = refuseRecording;
+    hotline?.onCall(leg, info);
+  };
+  const newDriver = () => new AriTelephonyDriver({ url: fake.url, username: 'hotline', password: 'ari-secret', app: 'hotline' });
+  let driver = newDriver();
+  const live = new HotlineUnderTest(serviceDeps(setup, driver, clock));
+  hotline = live;
+  await driver.start(onCall);
+  let legId = '';
+  const drained = () => until(() => driver.eventsReceived >= fake.sentCount(), 'events to reach the ARI driver');
+  const far: FarEnd = {
+    driver: 'ari',
+    get calls() {
+      return live.calls;
+    },
+    async call(to, from) {
+      const before = legs.length;
+      legId = fake.placeInbound({ to, from });
+      await until(() => legs.length > before, `call ${legId} to be handed over`);
+      await live.accepted();
+      await far.quiet();
+      return legId;
+    },
+    async pressDigits(digits) {
+      for (const digit of digits) {
+        fake.sendDtmf(legId, digit, 100);
+        await far.quiet();
+      }
+    },
+    async remoteHangup() {
+      fake.hangup(legId, 16);
+      await far.quiet();
+    },
+    async finishPlayback() {
+      if (fake.channels.has(legId)) fake.finishPlayback(legId);
+      await far.quiet();
+    },
+    async advance(ms) {
+      await clock.advance(ms);
+      await far.quiet();
+    },
+    now: () => clock.now(),
+    failRecordings() {
+      failRecordings = true;
+      for (const leg of legs) leg.startRecording = refuseRecording;
+    },
+    async restart(beforeRecover) {
+      await live.crash();
+      // The process dies: its WebSocket goes; Asterisk keeps the channel in the application.
+      await driver.stop();
+      await beforeRecover();
+      const before = legs.length;
+      driver = newDriver();
+      await driver.start(onCall);
+      if (fake.channels.has(legId)) await until(() => legs.length > before, 'the call to be recovered');
+      await live.accepted();
+      await far.quiet();
+    },
+    session: () => live.calls.session(legId),
+    async quiet() {
+      await untilStill(
+        () => `${fake.sentCount()}|${driver.eventsReceived}|${legEvents}|${live.events.length}|${JSON.stringify(fake.liveState())}|${clock.pendingCount()}|${sessionPrint(live.calls, legId)}`,
+        'ari',
+      );
+      await drained();
+    },
+    async close() {
+      await driver.stop();
+      await fake.close();
+    },
+  };
+  return far;
+};

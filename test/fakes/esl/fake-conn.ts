@@ -24,6 +24,9 @@ export class FakeConn {
     this.socket = socket;
     this.kind = kind;
     this.authed = kind === 'outbound';
+    // mod_event_socket writes each frame as it is ready; without this, Nagle's algorithm holds
+    // back the small frames that follow a reply until the peer's delayed ACK (~40 ms).
+    socket.setNoDelay(true);
     socket.on('close', () => (this.closed = true));
     socket.on('error', () => {});
   }

@@ -4,7 +4,7 @@
 #   bash scripts/test.sh
 #
 # Works unattended (CI=true, no stdin): Debian packages are installed non-interactively, with
-# sudo only when not root. redis-server is installed but its system service is NOT started:
+# sudo only when not root (redis-server, espeak-ng, sox). redis-server's system service is NOT started:
 # the tests start their own redis-server on free loopback ports.
 set -euo pipefail
 
@@ -14,12 +14,18 @@ source scripts/lib/common.sh
 
 hotline_require_node
 
-if ! command -v redis-server >/dev/null 2>&1; then
+# What the tests need from Debian: a real redis-server (the Redis store tests start their own),
+# espeak-ng and sox (text to speech for PBX prompts).
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+command -v sox >/dev/null 2>&1 || missing+=(sox)
+if [[ ${#missing[@]} -gt 0 ]]; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "hotline: redis-server is missing; install Redis 6 or newer so that redis-server is on PATH" >&2
+    echo "hotline: missing ${missing[*]}; install them so that they are on PATH" >&2
     exit 1
   fi
-  echo "hotline: installing redis-server (apt-get)"
+  echo "hotline: installing ${missing[*]} (apt-get)"
   # Debian's maintainer scripts start a newly installed service through invoke-rc.d, which
   # asks /usr/sbin/policy-rc.d first: exit code 101 means "do not start anything". Put one in
   # place for the install (only if none exists) and take it away afterwards.
@@ -33,7 +39,7 @@ if ! command -v redis-server >/dev/null 2>&1; then
   trap cleanup_policy EXIT
   hotline_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   hotline_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold redis-server </dev/null
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" </dev/null
   cleanup_policy
   added_policy=0
 fi

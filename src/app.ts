@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { EspeakSynthesizer } from './adapters/espeak-tts/espeak-synthesizer.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -161,6 +163,14 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   };
 }
 
+/**
+ * Text prompts on a PBX that plays only files: rendered into `<SOUNDS_DIR>/tts/`, which the PBX
+ * sees as part of Hotline's sounds (`sound:hotline/tts/…`, `<soundsDir>/tts/….wav`).
+ */
+function synthesizerFor(config: HotlineConfig): EspeakSynthesizer {
+  return new EspeakSynthesizer({ dir: resolve(config.soundsDir, 'tts') });
+}
+
 async function createDriver(config: HotlineConfig, sounds: SoundLibrary, logger: Logger): Promise<TelephonyDriver> {
   switch (config.pbx) {
     case 'sim':
@@ -168,12 +178,12 @@ async function createDriver(config: HotlineConfig, sounds: SoundLibrary, logger:
     case 'ari': {
       const { createAriDriver } = await import('./adapters/ari/index.ts');
       const ari = config.ari!;
-      return createAriDriver({ url: ari.url, username: ari.username, password: ari.password, app: ari.app, logger });
+      return createAriDriver({ url: ari.url, username: ari.username, password: ari.password, app: ari.app, logger, synthesizer: synthesizerFor(config) });
     }
     case 'esl': {
       const { createEslDriver } = await import('./adapters/esl/index.ts');
       const esl = config.esl!;
-      return createEslDriver({ host: esl.host, port: esl.port, password: esl.password, listen: esl.listen, logger });
+      return createEslDriver({ host: esl.host, port: esl.port, password: esl.password, listen: esl.listen, logger, synthesizer: synthesizerFor(config) });
     }
   }
 }

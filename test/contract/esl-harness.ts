@@ -1,4 +1,5 @@
 import { createEslDriver, type EslTelephonyDriver } from '../../src/adapters/esl/index.ts';
+import type { SpeechSynthesizer } from '../../src/ports/speech.ts';
 import type { CallLeg, IncomingCallHandler, IncomingCallInfo } from '../../src/ports/telephony.ts';
 import { FakeFreeSwitch } from '../fakes/esl/fake-freeswitch.ts';
 import { waitFor } from '../fakes/esl/wait-for.ts';
@@ -13,13 +14,17 @@ export interface EslHarness extends TelephonyHarness {
 
 /**
  * A started ESL driver wired to a fresh fake FreeSWITCH (random ports on 127.0.0.1). `onCall`
- * also receives every leg the driver hands over (a call service under test).
+ * also receives every leg the driver hands over (a call service under test); `synthesizer`
+ * renders text prompts.
  */
-export async function createEslHarness(options: { onCall?: IncomingCallHandler } = {}): Promise<EslHarness> {
+export async function createEslHarness(options: { onCall?: IncomingCallHandler; synthesizer?: SpeechSynthesizer } = {}): Promise<EslHarness> {
   const password = 'harness-secret';
   const fake = new FakeFreeSwitch({ password });
   const port = await fake.listen();
-  const driver = createEslDriver({ host: '127.0.0.1', port, password, listen: '127.0.0.1:0', soundsDir: '/sounds' });
+  const driver = createEslDriver({
+    host: '127.0.0.1', port, password, listen: '127.0.0.1:0', soundsDir: '/sounds',
+    ...(options.synthesizer ? { synthesizer: options.synthesizer } : {}),
+  });
   const incoming: Array<{ leg: CallLeg; info: IncomingCallInfo }> = [];
   await driver.start((leg, info) => {
     incoming.push({ leg, info });

@@ -6,8 +6,10 @@
  * the fake Asterisk through the real ARI driver. Drivers whose legs bring no clock get a
  * {@link ManualClock} as the call service's clock, so timeouts run on simulated time.
  */
+import { createHash } from 'node:crypto';
 import { ManualClock, settle } from '../../src/adapters/clock/manual-clock.ts';
 import { AriTelephonyDriver } from '../../src/adapters/ari/ari-driver.ts';
+import { TONES } from '../../src/adapters/esl/esl-media.ts';
 import { SimTelephonyDriver } from '../../src/adapters/sim/sim-driver.ts';
 import type { SimLeg } from '../../src/adapters/sim/sim-leg.ts';
 import { CallService, type CallServiceDeps, type FlowResolver } from '../../src/core/call/call-service.ts';
@@ -17,6 +19,7 @@ import { hotlineError } from '../../src/core/errors.ts';
 import type { HttpClient } from '../../src/ports/http-client.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import type { SoundLibrary } from '../../src/ports/sounds.ts';
+import type { SpeechSynthesizer } from '../../src/ports/speech.ts';
 import type { SessionStore } from '../../src/ports/stores.ts';
 import type { CallLeg, IncomingCallHandler, TelephonyDriver } from '../../src/ports/telephony.ts';
 import { createEslHarness } from '../contract/esl-harness.ts';
@@ -51,6 +54,11 @@ export interface FarEnd {
   now(): number;
   /** The PBX refuses to record this call from now on. */
   failRecordings(): void;
+  /**
+   * The running Hotline dies before its transfer request reaches the PBX (the call stays in
+   * Hotline's hands). Only drivers whose transfer takes the call away at once need it (ARI).
+   */
+  loseTransfers?(): void;
   /**
    * Hotline dies and comes back: the running call service goes away without a word to the PBX,
    * `beforeRecover` runs (put the record a crash would leave in the store), then the PBX hands
@@ -118,6 +126,13 @@ function serviceDeps(setup: HotlineSetup, driver: TelephonyDriver, clock: CallSe
     ...(setup.inspect ? { inspect: setup.inspect } : {}),
   };
 }
+
+/** Text to speech as a PBX that plays files needs it: one sound per distinct text. */
+export const fileSynthesizer: SpeechSynthesizer = {
+  async render(text) {
+    return { name: `tts-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`, durationMs: 1000 };
+  },
+};
 
 const refuseRecording = async (): Promise<void> => {
   throw hotlineError('HOTLINE_ERR_PBX', 'recording failed');
@@ -215,7 +230,7 @@ export const eslFarEnd: FarEndFactory = async (setup) => {
     if (failRecordings) leg.startRecording = refuseRecording;
     hotline?.onCall(leg, info);
   };
-  const h = await createEslHarness({ onCall });
+  const h = await createEslHarness({ onCall, synthesizer: fileSynthesizer });
   const live = new HotlineUnderTest(serviceDeps(setup, h.driver, clock));
   hotline = live;
   let legId = '';
@@ -277,11 +292,18 @@ export const eslFarEnd: FarEndFactory = async (setup) => {
       await far.quiet();
     },
     session: () => live.calls.session(legId),
-    quiet: () =>
-      untilStill(
-        () => `${h.fake.commands.length}|${legEvents}|${live.events.length}|${JSON.stringify(h.fake.liveState())}|${clock.pendingCount()}|${sessionPrint(live.calls, legId)}`,
-        'esl',
-      ),
+    async quiet() {
+      for (let i = 0; i < 10; i++) {
+        await untilStill(
+          () => `${h.fake.commands.length}|${legEvents}|${live.events.length}|${JSON.stringify(h.fake.liveState())}|${clock.pendingCount()}|${sessionPrint(live.calls, legId)}`,
+          'esl',
+        );
+        // A recording's beep is a 250 ms tone that ends by itself; the model never waits for it.
+        const innermost = channel()?.running.at(-1);
+        if (innermost?.kind !== 'media' || innermost.arg !== TONES.beep) return;
+        h.fake.finishPlayback(legId);
+      }
+    },
     close: () => h.close(),
   };
   return far;
@@ -301,13 +323,16 @@ export const ariFarEnd: FarEndFactory = async (setup) => {
     if (failRecordings) leg.startRecording = refuseRecording;
     hotline?.onCall(leg, info);
   };
-  const newDriver = () => new AriTelephonyDriver({ url: fake.url, username: 'hotline', password: 'ari-secret', app: 'hotline' });
+  const newDriver = () =>
+    new AriTelephonyDriver({ url: fake.url, username: 'hotline', password: 'ari-secret', app: 'hotline', synthesizer: fileSynthesizer });
   let driver = newDriver();
   const live = new HotlineUnderTest(serviceDeps(setup, driver, clock));
   hotline = live;
   await driver.start(onCall);
   let legId = '';
-  const drained = () => until(() => driver.eventsReceived >= fake.sentCount(), 'events to reach the ARI driver');
+  // Events sent to earlier drivers' sockets: the current driver counts only its own.
+  let sentBefore = 0;
+  const drained = () => until(() => sentBefore + driver.eventsReceived >= fake.sentCount(), 'events to reach the ARI driver');
   const far: FarEnd = {
     driver: 'ari',
     get calls() {
@@ -344,15 +369,22 @@ export const ariFarEnd: FarEndFactory = async (setup) => {
       failRecordings = true;
       for (const leg of legs) leg.startRecording = refuseRecording;
     },
+    loseTransfers() {
+      // `continue` would leave Stasis at once; a request that never left the dying process does not.
+      for (const leg of legs) leg.transfer = () => new Promise<void>(() => {});
+    },
     async restart(beforeRecover) {
       await live.crash();
       // The process dies: its WebSocket goes; Asterisk keeps the channel in the application.
       await driver.stop();
+      await until(() => fake.socketCount() === 0, 'the WebSocket to close');
       await beforeRecover();
       const before = legs.length;
+      sentBefore = fake.sentCount();
       driver = newDriver();
       await driver.start(onCall);
-      if (fake.channels.has(legId)) await until(() => legs.length > before, 'the call to be recovered');
+      // Only a channel still in the application is handed back (a transferred one left it).
+      if (fake.channels.get(legId)?.inStasis) await until(() => legs.length > before, 'the call to be recovered');
       await live.accepted();
       await far.quiet();
     },

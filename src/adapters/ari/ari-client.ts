@@ -178,6 +178,23 @@ export class AriClient {
     return this.request({ method: 'POST', path: `/channels/${seg(id)}/snoop`, query, target: 'channel' });
   }
 
+  /**
+   * `POST /channels/externalMedia`: a channel that carries the audio of whatever it is bridged
+   * with to `external_host` (chan_rtp for `encapsulation=rtp transport=udp`). It enters Stasis
+   * in `app` after the reply (`external-media.jsonl`).
+   */
+  externalMedia(query: {
+    app: string;
+    external_host: string;
+    format: string;
+    encapsulation?: 'rtp' | 'audiosocket' | 'none';
+    transport?: 'udp' | 'tcp' | 'websocket';
+    direction?: 'both';
+    channelId?: string;
+  }): Promise<AriChannel> {
+    return this.request({ method: 'POST', path: '/channels/externalMedia', query });
+  }
+
   // ---- recordings ----------------------------------------------------------------------------
 
   stopRecording(name: string): Promise<void> {

@@ -19,6 +19,7 @@ import { AriEventSocket, type AriEvent } from './ari-events.ts';
 import { AriCallLeg, type AriLegContext } from './ari-leg.ts';
 import { argsToVariables, ORIGINATE_ARG } from './ari-args.ts';
 import { resync } from './ari-resync.ts';
+import { EXTERNAL_MEDIA_PREFIX, externalMediaId, speechBridgeName } from './ari-speech.ts';
 import { AriSupervision, SNOOP_PREFIX, type AriSupervisionContext } from './ari-supervision.ts';
 import type { AriChannel } from './ari-types.ts';
 import {
@@ -78,6 +79,8 @@ export class AriTelephonyDriver implements TelephonyDriver {
   readonly #owners = new Map<string, AriCallLeg>();
   readonly #bridges = new Map<string, AriBridgeHandle>();
   readonly #snoops = new Map<string, string>();
+  /** External media channels of running speech sessions → their StasisStart handler. */
+  readonly #externals = new Map<string, () => void>();
   readonly #supervisions = new Map<string, AriSupervision>();
   readonly #legCtx: AriLegContext;
   readonly #bridgeCtx: AriBridgeContext;
@@ -118,6 +121,20 @@ export class AriTelephonyDriver implements TelephonyDriver {
       track: (kind, id, leg) => this.#owners.set(`${kind}:${id}`, leg),
       untrack: (kind, id) => this.#owners.delete(`${kind}:${id}`),
       legEnded: (leg) => this.#legEnded(leg),
+      ...(options.recognizer
+        ? {
+            speech: {
+              client: this.client,
+              app: options.app,
+              logger: this.#logger,
+              recognizer: options.recognizer,
+              createBridge: (id: string, purpose: string) => this.createBridge({ id, purpose }),
+              registerExternal: (id: string, onStasisStart: () => void) => this.#externals.set(id, onStasisStart),
+              unregisterExternal: (id: string) => this.#externals.delete(id),
+            },
+          }
+        : {}),
+      speechLeftovers: (legId) => this.#speechLeftovers(legId),
     };
     this.#bridgeCtx = {
       client: this.client,
@@ -333,6 +350,10 @@ export class AriTelephonyDriver implements TelephonyDriver {
 
   #stasisStart(channel: AriChannel, args: string[]): void {
     if (this.#snoops.has(channel.id) || channel.id.startsWith(SNOOP_PREFIX)) return;
+    const external = this.#externals.get(channel.id);
+    if (external) return external();
+    // Media channels (ours from another run or node, or anyone's) are never calls.
+    if (channel.id.startsWith(EXTERNAL_MEDIA_PREFIX) || channel.name.startsWith('UnicastRTP/')) return;
     const known = this.#legs.get(channel.id);
     if (known) {
       known.onStasisStart();
@@ -407,6 +428,16 @@ export class AriTelephonyDriver implements TelephonyDriver {
     return bridge;
   }
 
+  /** A speech bridge adopted at resynchronisation, with its media channel, outlived its call. */
+  async #speechLeftovers(legId: string): Promise<void> {
+    const bridge = this.#bridges.get(`${BRIDGE_PREFIX}${speechBridgeName(legId)}`);
+    if (!bridge) return;
+    await this.client.hangup(externalMediaId(legId)).catch((err: unknown) => {
+      if (ariStatusOf(err) !== 404) throw asHotlineError(err);
+    });
+    await bridge.destroy();
+  }
+
   async #resync(initial: boolean): Promise<void> {
     try {
       await resync({
@@ -417,6 +448,7 @@ export class AriTelephonyDriver implements TelephonyDriver {
         legs: this.#legs,
         bridges: this.#bridges,
         snoops: this.#snoops,
+        externals: this.#externals,
       });
     } catch (err) {
       this.#logger.warn({ code: asHotlineError(err).code, initial }, 'ARI resynchronisation failed');

@@ -17,6 +17,7 @@ import { ariMessageOf, ariStatusOf, asHotlineError } from './ari-errors.ts';
 import type { AriLiveRecording, AriPlayback } from './ari-types.ts';
 import { toMediaUris } from './ari-media.ts';
 import { recordQuery } from './ari-record.ts';
+import { AriSpeechSession, type AriSpeechContext } from './ari-speech.ts';
 import {
   assertDtmf,
   assertReadableVariable,
@@ -39,6 +40,13 @@ export interface AriLegContext {
   track(kind: 'playback' | 'recording', id: string, leg: AriCallLeg): void;
   untrack(kind: 'playback' | 'recording', id: string): void;
   legEnded(leg: AriCallLeg): void;
+  /** Present when the driver has a speech recognizer: what `startSpeech` runs on. */
+  speech?: AriSpeechContext;
+  /**
+   * Removes a speech bridge and external media channel an earlier run of this node left for
+   * the leg (adopted at resynchronisation), once the leg ends without running speech here.
+   */
+  speechLeftovers?(legId: string): Promise<void>;
 }
 
 /** Construction parameters of {@link AriCallLeg}. */
@@ -94,6 +102,8 @@ export class AriCallLeg implements CallLeg {
   #localCause: HangupCause | undefined;
   #remoteCause: number | undefined;
   #dialCause: HangupCause | undefined;
+  #speech: AriSpeechSession | undefined;
+  #speechTeardown: Promise<void> | undefined;
 
   constructor(init: AriLegInit, ctx: AriLegContext) {
     this.id = init.id;
@@ -171,6 +181,8 @@ export class AriCallLeg implements CallLeg {
         }
       }
       this.#end(cause, 'local');
+      // Resolve once the media path is gone too: nothing of the call is left on the PBX.
+      await this.#speechTeardown;
     })();
     return this.#hangingUp;
   }
@@ -249,6 +261,40 @@ export class AriCallLeg implements CallLeg {
   async resumeRecording(recordingId: string): Promise<void> {
     this.#assertLive('resumeRecording');
     await this.#callRecording(() => this.#ctx.client.unpauseRecording(recordingId));
+  }
+
+  /**
+   * Starts recognition over `externalMedia` (see {@link AriSpeechSession}); `call.speech`
+   * events carry final results. Rejects `HOTLINE_ERR_UNSUPPORTED` when the driver has no
+   * recognizer. Starting while recognition runs is a no-op.
+   */
+  async startSpeech(options: { language: string; hints?: string[] }): Promise<void> {
+    this.#assertLive('startSpeech');
+    const ctx = this.#ctx.speech;
+    if (!ctx) throw hotlineError('HOTLINE_ERR_UNSUPPORTED', 'speech recognition needs a speech recognizer on the ARI driver', { legId: this.id });
+    if (this.#speech && !this.#speech.stopped) return this.#speech.start(options);
+    const session = new AriSpeechSession(this.id, ctx, (heard) => {
+      if (this.isLive() && this.#speech === session) this.#emitter.emit({ type: 'call.speech', ...heard });
+    });
+    this.#speech = session;
+    try {
+      await session.start(options);
+    } catch (err) {
+      if (this.#speech === session) this.#speech = undefined;
+      const error = asHotlineError(err);
+      if (isHotlineError(error, 'HOTLINE_ERR_CALL_ENDED') && this.isLive()) {
+        // Stopped (by stopSpeech) before it was up: nothing failed.
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** Stops recognition and removes its bridge, channel and socket; idempotent. */
+  async stopSpeech(): Promise<void> {
+    const session = this.#speech;
+    this.#speech = undefined;
+    await session?.stop();
   }
 
   async transfer(target: TransferTarget): Promise<void> {
@@ -350,6 +396,7 @@ export class AriCallLeg implements CallLeg {
   /** What the PBX may still hold for this leg (playbacks, recordings) as far as the leg knows. */
   activeResources(): string[] {
     return [
+      ...(this.#speech && !this.#speech.stopped ? [`speech:${this.id}`] : []),
       ...[...this.#playbacks].filter(([, e]) => !e.done).map(([id]) => `playback:${id}`),
       ...[...this.#recordings].filter(([, e]) => !e.done).map(([id]) => `recording:${id}`),
     ];
@@ -388,8 +435,19 @@ export class AriCallLeg implements CallLeg {
         this.#ctx.untrack('playback', playbackId);
       }
     }
+    this.#releaseSpeech();
     this.#emitter.emit({ type: 'call.hangup', cause, by });
     this.#ctx.legEnded(this);
+  }
+
+  // The external media channel outlives the caller in Asterisk: it must be hung up by us.
+  #releaseSpeech(): void {
+    const session = this.#speech;
+    this.#speech = undefined;
+    const done = session ? session.stop() : this.#ctx.speechLeftovers?.(this.id);
+    this.#speechTeardown = done?.catch((err: unknown) => {
+      this.#ctx.logger.warn({ legId: this.id, code: asHotlineError(err).code }, 'speech teardown failed');
+    });
   }
 
   #synth(): { synthesizer?: SpeechSynthesizer } {

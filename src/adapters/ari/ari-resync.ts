@@ -4,6 +4,7 @@ import { BRIDGE_PREFIX } from './ari-bridge.ts';
 import type { AriClient } from './ari-client.ts';
 import { ariStatusOf } from './ari-errors.ts';
 import type { AriCallLeg } from './ari-leg.ts';
+import { EXTERNAL_MEDIA_PREFIX } from './ari-speech.ts';
 import { SNOOP_PREFIX } from './ari-supervision.ts';
 import type { AriChannel } from './ari-types.ts';
 
@@ -22,6 +23,8 @@ export interface ResyncTarget {
   legs: Map<string, AriCallLeg>;
   bridges: Map<string, AriBridgeHandle>;
   snoops: Map<string, string>;
+  /** External media channels of this node's running speech sessions. */
+  externals: Map<string, unknown>;
 }
 
 /**
@@ -58,7 +61,7 @@ export async function resync(target: ResyncTarget): Promise<void> {
 
   const calls = new Set<string>();
   for (const channel of channels) {
-    if (!inApp(channel, driver.app) || channel.id.startsWith(SNOOP_PREFIX)) continue;
+    if (!inApp(channel, driver.app) || channel.id.startsWith(SNOOP_PREFIX) || isMediaChannel(channel)) continue;
     calls.add(channel.id);
     const known = target.legs.get(channel.id);
     if (known) {
@@ -78,6 +81,15 @@ export async function resync(target: ResyncTarget): Promise<void> {
     await client.hangup(channel.id).catch((err: unknown) => ignore404(err, logger));
   }
 
+  // An external media channel nobody here runs, and that carries no live call's audio, is an orphan.
+  for (const channel of channels) {
+    if (!channel.id.startsWith(EXTERNAL_MEDIA_PREFIX) || target.externals.has(channel.id)) continue;
+    const callId = channel.id.slice(EXTERNAL_MEDIA_PREFIX.length);
+    if (bridged.has(channel.id) && calls.has(callId)) continue;
+    logger.info({ channelId: channel.id }, 'hanging up orphaned external media channel');
+    await client.hangup(channel.id).catch((err: unknown) => ignore404(err, logger));
+  }
+
   for (const bridge of bridges) {
     if (!bridge.id.startsWith(BRIDGE_PREFIX) || target.bridges.has(bridge.id)) continue;
     if (bridge.channels.some((id) => calls.has(id))) {
@@ -87,6 +99,11 @@ export async function resync(target: ResyncTarget): Promise<void> {
     logger.info({ bridgeId: bridge.id }, 'destroying orphaned bridge');
     await client.destroyBridge(bridge.id).catch((err: unknown) => ignore404(err, logger));
   }
+}
+
+/** `externalMedia` channels (chan_rtp): audio pipes, never calls. */
+function isMediaChannel(channel: AriChannel): boolean {
+  return channel.id.startsWith(EXTERNAL_MEDIA_PREFIX) || channel.name.startsWith('UnicastRTP/');
 }
 
 function ignore404(err: unknown, logger: Logger): void {

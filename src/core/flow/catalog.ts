@@ -13,6 +13,15 @@ function eventField(event: FlowEvent, field: string): unknown {
   return (event as unknown as Record<string, unknown>)[field];
 }
 
+/**
+ * Ids of playbacks and recordings: they become PBX object names (ARI playback ids, recording
+ * file names), so only `[A-Za-z0-9_.-]`, and short enough for any PBX.
+ */
+export function mediaId(callId: string, step: string, seq: number): string {
+  const safe = (s: string, max: number) => s.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, max);
+  return `${safe(callId, 48)}-${safe(step, 40)}-${seq}`;
+}
+
 /** Normalises speech for matching: lower case, letters and digits only. */
 export function normaliseSpeech(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
@@ -35,7 +44,7 @@ export const flowSetup = setup({
 
     play: enqueueActions(({ context, enqueue }, params: { step: string; prompt: Prompt; bargeIn: boolean }) => {
       const seq = context.seq + 1;
-      const playbackId = `${context.callId}:${params.step}:${seq}`;
+      const playbackId = mediaId(context.callId, params.step, seq);
       enqueue.assign({ seq, playing: playbackId });
       enqueue.emit({
         type: 'effect.play',
@@ -127,7 +136,7 @@ export const flowSetup = setup({
     }),
     record: enqueueActions(({ context, enqueue }, params: { step: string; maxDurationMs: number; beep: boolean }) => {
       const seq = context.seq + 1;
-      const recordingId = `${context.callId}-${params.step}-${seq}`.replace(/[^A-Za-z0-9_.-]/g, '-');
+      const recordingId = mediaId(context.callId, params.step, seq);
       enqueue.assign({ seq, pending: recordingId });
       enqueue.emit({ type: 'effect.record', step: params.step, recordingId, maxDurationMs: params.maxDurationMs, beep: params.beep, terminateOn: '#' });
     }),

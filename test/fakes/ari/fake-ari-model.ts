@@ -1,3 +1,4 @@
+import type { Socket } from 'node:dgram';
 import type { AriBridge, AriChannel, AriLiveRecording, AriPlayback } from '../../../src/adapters/ari/ari-types.ts';
 
 /** `2026-11-22T10:42:20.118+0000`, the format of every ARI timestamp in the captures. */
@@ -51,7 +52,7 @@ export function dialstatusFor(cause: number): string {
 /** A channel as the fake holds it. */
 export interface FakeChannel {
   json: AriChannel;
-  kind: 'inbound' | 'local-outer' | 'originated' | 'created' | 'snoop';
+  kind: 'inbound' | 'local-outer' | 'originated' | 'created' | 'snoop' | 'external';
   tech: string;
   inStasis: boolean;
   app: string;
@@ -66,6 +67,22 @@ export interface FakeChannel {
   queue: string[];
   dialstring?: string;
   sentDtmf: string[];
+  /** The RTP side of an `externalMedia` channel. */
+  rtp?: FakeRtpPeer;
+}
+
+/**
+ * What chan_rtp holds for an `externalMedia` channel: its own UDP socket on 127.0.0.1
+ * (`UNICASTRTP_LOCAL_PORT`) and where it sends the bridge's audio (`external_host`).
+ */
+export interface FakeRtpPeer {
+  socket: Socket;
+  host: string;
+  port: number;
+  format: string;
+  sequence: number;
+  timestamp: number;
+  ssrc: number;
 }
 
 /** A playback as the fake holds it. */

@@ -83,6 +83,7 @@ export class FakeAriServer {
   }
 
   async close(): Promise<void> {
+    for (const channel of this.channels.values()) channel.rtp?.socket.close();
     for (const ws of this.#sockets.keys()) ws.terminate();
     this.#http.closeAllConnections();
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
@@ -142,6 +143,38 @@ export class FakeAriServer {
     const channel = this.#mustChannel(channelId);
     const head = channel.queue[0];
     if (head) this.completePlayback(head, 'natural');
+  }
+
+  /**
+   * The far end says something: `pcmu` (µ-law bytes, 8 kHz) reaches every `externalMedia`
+   * channel bridged with the channel, which sends it to its `external_host` as chan_rtp does
+   * (`external-media.jsonl` note): 172-byte packets, a 12-byte RTP header (V=2, PT 0, sequence
+   * +1, timestamp +160, one SSRC) and 160 payload bytes, the last one padded with µ-law
+   * silence. Resolves with the number of packets sent (0 when nothing listens).
+   */
+  async speak(channelId: string, pcmu: Buffer): Promise<number> {
+    const channel = this.#mustChannel(channelId);
+    const bridge = channel.bridgeId ? this.bridges.get(channel.bridgeId) : undefined;
+    let sent = 0;
+    for (const memberId of bridge?.json.channels ?? []) {
+      const rtp = this.channels.get(memberId)?.rtp;
+      if (!rtp || memberId === channelId) continue;
+      if (rtp.format !== 'ulaw') throw new Error(`fake ARI: speak() sends ulaw, channel ${memberId} takes ${rtp.format}`);
+      for (let at = 0; at < pcmu.length; at += 160) {
+        const packet = Buffer.alloc(172, 0xff);
+        packet[0] = 0x80;
+        packet[1] = 0;
+        rtp.sequence = (rtp.sequence + 1) & 0xffff;
+        rtp.timestamp = (rtp.timestamp + 160) >>> 0;
+        packet.writeUInt16BE(rtp.sequence, 2);
+        packet.writeUInt32BE(rtp.timestamp, 4);
+        packet.writeUInt32BE(rtp.ssrc >>> 0, 8);
+        pcmu.copy(packet, 12, at, Math.min(at + 160, pcmu.length));
+        await new Promise<void>((resolve, reject) => rtp.socket.send(packet, rtp.port, rtp.host, (e) => (e ? reject(e) : resolve())));
+        sent += 1;
+      }
+    }
+    return sent;
   }
 
   /** An originated leg's far end answers: it enters Stasis. */
@@ -267,12 +300,13 @@ export class FakeAriServer {
     }
     if (channel.inStasis) this.emit('StasisEnd', { channel: channel.json }, app);
     // No ChannelDestroyed for a Stasis channel the app hung up (README); originated ones get one.
-    if (channel.kind === 'originated' || channel.kind === 'created') {
+    if (channel.kind === 'originated' || channel.kind === 'created' || channel.kind === 'external') {
       if (channel.inStasis) this.emit('ChannelVarset', { variable: 'STASISSTATUS', value: 'SUCCESS', channel: channel.json }, app, true);
       this.emit('ChannelDestroyed', { cause: how.cause, cause_txt: CAUSE_TEXT[how.cause] ?? 'Unknown', channel: channel.json }, app);
     }
     this.channels.delete(channel.json.id);
     if (channel.peerId) this.channels.delete(channel.peerId);
+    channel.rtp?.socket.close();
   }
 
   /** @internal */
@@ -428,7 +462,7 @@ export class FakeAriServer {
     }
     const match = this.spec.match(method, path);
     if (!match.ok) return send({ status: match.status, body: { message: match.message } });
-    send(handleRoute(this, match.op, match.pathParams, query, body));
+    send(await handleRoute(this, match.op, match.pathParams, query, body));
   }
 }
 

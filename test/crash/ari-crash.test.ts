@@ -1,0 +1,227 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createRedisConnection, RedisSessionStore } from '../../src/adapters/redis/redis-client.ts';
+import type { SessionRecord } from '../../src/ports/stores.ts';
+import { FakeAriServer } from '../fakes/ari/fake-ari-server.ts';
+import { startRedis, type TestRedis } from '../support/redis-server.ts';
+
+/**
+ * Crash recovery on Asterisk, with real processes: Hotline (`node bin/hotline.js serve`) on the
+ * fake ARI server and a real Redis is killed with SIGKILL while one call waits in a menu and
+ * another in a queue, then started again. The calls stay in Stasis meanwhile (events for an app
+ * with no connection are dropped, as Asterisk does); the new process must resume both.
+ */
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TOKEN = 'crash-test-admin-token-0123';
+const WAIT_MS = 20_000;
+
+const FLOW = `id: crash-line
+name: Crash line
+numbers: ["100"]
+start: welcome
+steps:
+  welcome:
+    type: play
+    prompt: welcome
+    on: { done: menu }
+  menu:
+    type: menu
+    prompt: main-menu
+    options:
+      "1": billing
+      "2": bye
+    timeout: 60s
+    retries: 1
+    on: { noInput: bye, noMatch: bye }
+  billing:
+    type: queue
+    queue: billing
+    maxWait: 60s
+    on: { done: bye, timeout: sorry }
+  sorry:
+    type: play
+    prompt: apology
+    on: { done: bye }
+  bye:
+    type: hangup
+`;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** Polls `check` until it returns a value; the short pause waits on other processes, not on test time. */
+async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`crash test: timed out waiting for ${what}\n${hotlineOutput()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let output = '';
+const hotlineOutput = () => `--- hotline output (tail) ---\n${output.slice(-4000)}`;
+
+interface Hotline {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+function startHotline(env: Record<string, string>): Hotline {
+  const child = spawn(process.execPath, ['bin/hotline.js', 'serve'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return { child, exited };
+}
+
+describe('kill -9 of Hotline on ARI: calls resume from Redis', () => {
+  let redis: TestRedis;
+  let fake: FakeAriServer;
+  let store: RedisSessionStore;
+  let flowsDir: string;
+  let port: number;
+  let env: Record<string, string>;
+  const children: Hotline[] = [];
+
+  before(async () => {
+    redis = await startRedis();
+    fake = await new FakeAriServer({ username: 'hotline', password: 'ari-crash-secret' }).start();
+    flowsDir = mkdtempSync(join(tmpdir(), 'hotline-crash-'));
+    writeFileSync(join(flowsDir, 'crash-line.yaml'), FLOW);
+    port = await freePort();
+    env = {
+      PBX: 'ari',
+      ARI_URL: fake.url,
+      ARI_USERNAME: 'hotline',
+      ARI_PASSWORD: 'ari-crash-secret',
+      ARI_APP: 'hotline',
+      REDIS_URL: redis.url,
+      PORT: String(port),
+      HOTLINE_ADMIN_TOKEN: TOKEN,
+      FLOWS_DIR: flowsDir,
+      DEFAULT_FLOW: 'crash-line',
+      LOG_LEVEL: 'info',
+    };
+    store = new RedisSessionStore(await createRedisConnection(redis.url));
+  });
+
+  after(async () => {
+    for (const h of children) {
+      if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
+      await h.exited;
+    }
+    await store?.close().catch(() => undefined);
+    await fake?.close();
+    await redis?.stop();
+    if (flowsDir) rmSync(flowsDir, { recursive: true, force: true });
+  });
+
+  const base = () => `http://127.0.0.1:${port}`;
+  const ready = async () => {
+    try {
+      return (await fetch(`${base()}/ready`)).status === 200;
+    } catch {
+      return false;
+    }
+  };
+  const boot = async () => {
+    const h = startHotline(env);
+    children.push(h);
+    await waitFor(async () => (h.child.exitCode !== null ? Promise.reject(new Error(`hotline exited\n${hotlineOutput()}`)) : ready()), 'GET /ready');
+    return h;
+  };
+  const plays = (channelId: string) =>
+    fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${channelId}/play` && r.status === 201).map((r) => r.query['media']);
+  const stored = (id: string) => store.get(id);
+  const promptDone = (record: SessionRecord | undefined, step: string) =>
+    record?.prompts.some((p) => p.step === step && p.state === 'finished') ?? false;
+
+  it('re-prompts the menu, keeps the queue place, and ends both calls cleanly', async () => {
+    await boot();
+
+    // Call A: welcome, then the menu prompt, both played to the end: A waits for a key.
+    const a = fake.placeInbound({ to: '100', from: '5551001' });
+    await waitFor(() => plays(a).length === 1, 'welcome on A');
+    fake.finishPlayback(a);
+    await waitFor(() => plays(a).length === 2, 'menu prompt on A');
+    fake.finishPlayback(a);
+    await waitFor(async () => promptDone(await stored(a), 'menu'), 'A waiting in the menu, stored');
+
+    // Call B: the same, then `1`: B waits in the billing queue with music on hold.
+    const b = fake.placeInbound({ to: '100', from: '5551002' });
+    await waitFor(() => plays(b).length === 1, 'welcome on B');
+    fake.finishPlayback(b);
+    await waitFor(() => plays(b).length === 2, 'menu prompt on B');
+    fake.finishPlayback(b);
+    await waitFor(async () => promptDone(await stored(b), 'menu'), 'B waiting in the menu, stored');
+    fake.sendDtmf(b, '1');
+    await waitFor(() => fake.channels.get(b)?.moh !== undefined, 'hold music on B');
+    await waitFor(async () => (await stored(b))?.step === 'billing', 'B in the queue, stored');
+    assert.deepEqual([plays(a), plays(b)], [
+      ['sound:hotline/welcome', 'sound:hotline/main-menu'],
+      ['sound:hotline/welcome', 'sound:hotline/main-menu'],
+    ]);
+
+    const [first] = children as [Hotline];
+    first.child.kill('SIGKILL');
+    await first.exited;
+    assert.equal(first.child.signalCode, 'SIGKILL');
+    await waitFor(() => fake.socketCount() === 0, 'the event socket to drop');
+    // Asterisk keeps both channels in Stasis; nothing happens to them while nobody listens.
+    assert.deepEqual(fake.liveState().channels.filter((c) => c.id === a || c.id === b).map((c) => c.inStasis), [true, true]);
+    const mark = fake.requests.length;
+    const since = () => fake.requests.slice(mark);
+
+    await boot();
+    await waitFor(() => since().some((r) => r.path === `/channels/${a}/play`), 'A re-prompted');
+    await waitFor(() => since().some((r) => r.method === 'POST' && r.path === `/channels/${b}/moh`), 'hold resumed on B');
+    const playsAfter = (id: string) => since().filter((r) => r.method === 'POST' && r.path === `/channels/${id}/play`).map((r) => r.query['media']);
+    assert.deepEqual(playsAfter(a), ['sound:hotline/main-menu'], 'the menu asks again; the welcome is not replayed');
+    assert.deepEqual(playsAfter(b), [], 'a caller in the queue hears no prompt again');
+    assert.equal(fake.channels.get(b)?.moh, 'default');
+
+    fake.sendDtmf(a, '2');
+    await waitFor(() => !fake.channels.has(a), 'A hung up by the flow');
+    fake.hangup(b, 16);
+    const api = async (id: string) => {
+      const res = await fetch(`${base()}/api/calls/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      return res.status === 200 ? ((await res.json()) as { state: string; path: string[]; outcome?: string }) : undefined;
+    };
+    const viewA = await waitFor(async () => {
+      const v = await api(a);
+      return v?.state === 'ended' ? v : undefined;
+    }, 'A ended in the API');
+    const viewB = await waitFor(async () => {
+      const v = await api(b);
+      return v?.state === 'ended' ? v : undefined;
+    }, 'B ended in the API');
+    assert.deepEqual(viewA.path, ['welcome', 'menu', 'bye']);
+    assert.deepEqual(viewB.path, ['welcome', 'menu', 'billing']);
+    assert.equal(viewB.outcome, 'caller-hangup');
+
+    const state = fake.liveState();
+    const ours = (id: string) => id === a || id === b;
+    assert.deepEqual(state.channels.filter((c) => ours(c.id)), []);
+    assert.deepEqual(state.bridges, []);
+    assert.deepEqual(state.snoops, []);
+    assert.deepEqual(state.playbacks, []);
+    assert.deepEqual(state.recordings, []);
+  });
+});

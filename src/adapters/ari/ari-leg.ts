@@ -17,7 +17,8 @@ import { ariMessageOf, ariStatusOf, asHotlineError } from './ari-errors.ts';
 import type { AriLiveRecording, AriPlayback } from './ari-types.ts';
 import { toMediaUris } from './ari-media.ts';
 import { recordQuery } from './ari-record.ts';
-import { AriSpeechSession, type AriSpeechContext } from './ari-speech.ts';
+import { AriLegSpeech } from './ari-leg-speech.ts';
+import type { AriSpeechContext } from './ari-speech.ts';
 import {
   assertDtmf,
   assertReadableVariable,
@@ -102,8 +103,7 @@ export class AriCallLeg implements CallLeg {
   #localCause: HangupCause | undefined;
   #remoteCause: number | undefined;
   #dialCause: HangupCause | undefined;
-  #speech: AriSpeechSession | undefined;
-  #speechTeardown: Promise<void> | undefined;
+  readonly #speech: AriLegSpeech;
 
   constructor(init: AriLegInit, ctx: AriLegContext) {
     this.id = init.id;
@@ -115,6 +115,14 @@ export class AriCallLeg implements CallLeg {
     this.status = init.up ? 'up' : 'ringing';
     this.#ctx = ctx;
     this.#emitter = new AriEmitter<LegEvent>(ctx.logger);
+    this.#speech = new AriLegSpeech({
+      legId: init.id,
+      logger: ctx.logger,
+      ...(ctx.speech ? { context: ctx.speech } : {}),
+      ...(ctx.speechLeftovers ? { leftovers: ctx.speechLeftovers } : {}),
+      heard: (heard) => this.#emitter.emit({ type: 'call.speech', ...heard }),
+      isLive: () => this.isLive(),
+    });
   }
 
   /** True while the channel is ringing or up. */
@@ -182,7 +190,7 @@ export class AriCallLeg implements CallLeg {
       }
       this.#end(cause, 'local');
       // Resolve once the media path is gone too: nothing of the call is left on the PBX.
-      await this.#speechTeardown;
+      await this.#speech.teardown;
     })();
     return this.#hangingUp;
   }
@@ -264,37 +272,18 @@ export class AriCallLeg implements CallLeg {
   }
 
   /**
-   * Starts recognition over `externalMedia` (see {@link AriSpeechSession}); `call.speech`
-   * events carry final results. Rejects `HOTLINE_ERR_UNSUPPORTED` when the driver has no
-   * recognizer. Starting while recognition runs is a no-op.
+   * Starts recognition over `externalMedia` (see `AriSpeechSession`); `call.speech` events carry
+   * final results. Rejects `HOTLINE_ERR_UNSUPPORTED` when the driver has no recognizer.
+   * Starting while recognition runs is a no-op.
    */
   async startSpeech(options: { language: string; hints?: string[] }): Promise<void> {
     this.#assertLive('startSpeech');
-    const ctx = this.#ctx.speech;
-    if (!ctx) throw hotlineError('HOTLINE_ERR_UNSUPPORTED', 'speech recognition needs a speech recognizer on the ARI driver', { legId: this.id });
-    if (this.#speech && !this.#speech.stopped) return this.#speech.start(options);
-    const session = new AriSpeechSession(this.id, ctx, (heard) => {
-      if (this.isLive() && this.#speech === session) this.#emitter.emit({ type: 'call.speech', ...heard });
-    });
-    this.#speech = session;
-    try {
-      await session.start(options);
-    } catch (err) {
-      if (this.#speech === session) this.#speech = undefined;
-      const error = asHotlineError(err);
-      if (isHotlineError(error, 'HOTLINE_ERR_CALL_ENDED') && this.isLive()) {
-        // Stopped (by stopSpeech) before it was up: nothing failed.
-        return;
-      }
-      throw error;
-    }
+    await this.#speech.start(options);
   }
 
   /** Stops recognition and removes its bridge, channel and socket; idempotent. */
-  async stopSpeech(): Promise<void> {
-    const session = this.#speech;
-    this.#speech = undefined;
-    await session?.stop();
+  stopSpeech(): Promise<void> {
+    return this.#speech.stop();
   }
 
   async transfer(target: TransferTarget): Promise<void> {
@@ -396,7 +385,7 @@ export class AriCallLeg implements CallLeg {
   /** What the PBX may still hold for this leg (playbacks, recordings) as far as the leg knows. */
   activeResources(): string[] {
     return [
-      ...(this.#speech && !this.#speech.stopped ? [`speech:${this.id}`] : []),
+      ...(this.#speech.active ? [`speech:${this.id}`] : []),
       ...[...this.#playbacks].filter(([, e]) => !e.done).map(([id]) => `playback:${id}`),
       ...[...this.#recordings].filter(([, e]) => !e.done).map(([id]) => `recording:${id}`),
     ];
@@ -435,19 +424,9 @@ export class AriCallLeg implements CallLeg {
         this.#ctx.untrack('playback', playbackId);
       }
     }
-    this.#releaseSpeech();
+    this.#speech.release();
     this.#emitter.emit({ type: 'call.hangup', cause, by });
     this.#ctx.legEnded(this);
-  }
-
-  // The external media channel outlives the caller in Asterisk: it must be hung up by us.
-  #releaseSpeech(): void {
-    const session = this.#speech;
-    this.#speech = undefined;
-    const done = session ? session.stop() : this.#ctx.speechLeftovers?.(this.id);
-    this.#speechTeardown = done?.catch((err: unknown) => {
-      this.#ctx.logger.warn({ legId: this.id, code: asHotlineError(err).code }, 'speech teardown failed');
-    });
   }
 
   #synth(): { synthesizer?: SpeechSynthesizer } {

@@ -8,6 +8,8 @@ export { AriCallLeg } from './ari-leg.ts';
 export { AriBridgeHandle, BRIDGE_PREFIX } from './ari-bridge.ts';
 export { AriSupervision, SNOOP_PREFIX } from './ari-supervision.ts';
 export { AriClient } from './ari-client.ts';
+export { AriSpeechSession, EXTERNAL_MEDIA_PREFIX } from './ari-speech.ts';
+export { decodeUlaw, parseRtp } from './ari-rtp.ts';
 export { AriEventSocket, backoffDelay, parseAriEvent, type AriEvent } from './ari-events.ts';
 export { redactUrl } from './ari-url.ts';
 

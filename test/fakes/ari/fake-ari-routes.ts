@@ -1,9 +1,7 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import { createSocket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import type { AriChannel } from '../../../src/adapters/ari/ari-types.ts';
 import type { ApiOperation } from './api-spec.ts';
 import { isTrue } from './api-spec.ts';
+import { externalMedia } from './fake-ari-media.ts';
 import type { FakeAriServer } from './fake-ari-server.ts';
 import {
   emptyWav,
@@ -138,56 +136,6 @@ function originate(s: FakeAriServer, p: Params, body: unknown, channelId?: strin
   return ok(snapshot);
 }
 
-// Formats chan_rtp can carry (Asterisk's format names); the fake plays audio as `ulaw` only.
-const MEDIA_FORMATS = ['ulaw', 'alaw', 'slin', 'slin16', 'g722', 'gsm', 'g729', 'opus'];
-
-/**
- * `POST /channels/externalMedia` as `external-media.jsonl` shows it: 200 with a `Down`
- * `UnicastRTP/<external_host>-0x…` channel whose `channelvars` name the local RTP address, then
- * `Dial` (""), `ChannelStateChange` (Up), `Dial` (ANSWER), `ChannelVarset STASISSTATUS` and its
- * `StasisStart` after the reply. The fake binds a real UDP socket for it (see `speak`).
- */
-async function externalMedia(s: FakeAriServer, p: Params, body: unknown): Promise<RouteResult> {
-  const app = p['app'] ?? '';
-  const encapsulation = p['encapsulation'] ?? 'rtp';
-  const transport = p['transport'] ?? 'udp';
-  if (encapsulation !== 'rtp' || transport !== 'udp') return err(501, `Not implemented in the fake: externalMedia ${encapsulation}/${transport}`);
-  // Wording of these two refusals was not captured.
-  const host = /^([^:/\s]+):(\d{1,5})$/.exec(p['external_host'] ?? '');
-  if (!host) return err(400, 'external_host must be host:port');
-  const format = p['format'] ?? '';
-  if (!MEDIA_FORMATS.includes(format)) return err(400, `Unknown format ${format}`);
-  const id = p['channelId'] ?? s.nextId();
-  if (s.channels.has(id)) return err(409, 'Channel with given unique ID already exists');
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const localPort = (socket.address() as AddressInfo).port;
-  const external = `${host[1]}:${host[2]}`;
-  const channel = s.addChannel({
-    kind: 'external', tech: 'UnicastRTP', app, appArgs: [], inStasis: false,
-    dialstring: `${external}/c(${format})`,
-    json: newChannelJson({ id, name: `UnicastRTP/${external}-0x${randomBytes(6).toString('hex')}`, state: 'Down',
-      dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' } }),
-    rtp: { socket, host: host[1]!, port: Number(host[2]), format, sequence: randomInt(0x10000), timestamp: 0, ssrc: randomInt(2 ** 32) },
-  });
-  const channelvars = { UNICASTRTP_LOCAL_PORT: String(localPort), UNICASTRTP_LOCAL_ADDRESS: '127.0.0.1' };
-  for (const [k, v] of Object.entries({ ...variablesOf(body), ...channelvars })) channel.vars.set(k, v);
-  const snapshot = { ...structuredClone(channel.json), channelvars };
-  setImmediate(() => {
-    if (!s.channels.has(id)) return;
-    const dial = { forward: '', dialstring: channel.dialstring, peer: channel.json };
-    s.emit('Dial', { dialstatus: '', ...dial }, app);
-    channel.json.state = 'Up';
-    s.emit('ChannelStateChange', { channel: channel.json }, app);
-    s.emit('Dial', { dialstatus: 'ANSWER', ...dial }, app);
-    channel.inStasis = true;
-    channel.json.dialplan = { ...channel.json.dialplan, app_name: 'Stasis', app_data: app };
-    s.emit('ChannelVarset', { variable: 'STASISSTATUS', value: '', channel: channel.json }, app, true);
-    s.emit('StasisStart', { args: [], channel: channel.json }, app);
-  });
-  return ok(snapshot);
-}
-
 function play(s: FakeAriServer, p: Params, target: { kind: 'channel' | 'bridge'; id: string }, playbackId?: string): RouteResult {
   if (!p['media']) return err(500, 'Failed to queue media for playback');
   const id = playbackId ?? p['playbackId'] ?? crypto.randomUUID();
@@ -282,7 +230,7 @@ const HANDLERS: Record<string, Handler> = {
   'channels.list': (s) => ok([...s.channels.values()].map((c) => c.json)),
   'channels.originate': (s, p, _path, body) => originate(s, p, body),
   'channels.originateWithId': (s, p, path, body) => originate(s, p, body, path['channelId']),
-  'channels.externalMedia': (s, p, _path, body) => externalMedia(s, p, body),
+  'channels.externalMedia': (s, p, _path, body) => externalMedia(s, p, variablesOf(body)),
   'channels.create': (s, p, _path, body) => {
     const result = originate(s, { ...p, app: p['app'] ?? '' }, body);
     const channel = result.status === 200 ? s.channels.get((result.body as AriChannel).id) : undefined;

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AriChannel } from '../../../src/adapters/ari/ari-types.ts';
 import { AriApiSpec } from './api-spec.ts';
+import { sendRtp } from './fake-ari-media.ts';
 import { handleRoute, type RouteResult } from './fake-ari-routes.ts';
 import {
   ariTimestamp,
@@ -146,35 +147,13 @@ export class FakeAriServer {
   }
 
   /**
-   * The far end says something: `pcmu` (µ-law bytes, 8 kHz) reaches every `externalMedia`
-   * channel bridged with the channel, which sends it to its `external_host` as chan_rtp does
-   * (`external-media.jsonl` note): 172-byte packets, a 12-byte RTP header (V=2, PT 0, sequence
-   * +1, timestamp +160, one SSRC) and 160 payload bytes, the last one padded with µ-law
-   * silence. Resolves with the number of packets sent (0 when nothing listens).
+   * The far end says something: `pcmu` (µ-law, 8 kHz) reaches every `externalMedia` channel
+   * bridged with the channel, sent as chan_rtp sends it (see `sendRtp`). Resolves with the
+   * number of RTP packets sent (0 when no media channel listens).
    */
   async speak(channelId: string, pcmu: Buffer): Promise<number> {
-    const channel = this.#mustChannel(channelId);
-    const bridge = channel.bridgeId ? this.bridges.get(channel.bridgeId) : undefined;
-    let sent = 0;
-    for (const memberId of bridge?.json.channels ?? []) {
-      const rtp = this.channels.get(memberId)?.rtp;
-      if (!rtp || memberId === channelId) continue;
-      if (rtp.format !== 'ulaw') throw new Error(`fake ARI: speak() sends ulaw, channel ${memberId} takes ${rtp.format}`);
-      for (let at = 0; at < pcmu.length; at += 160) {
-        const packet = Buffer.alloc(172, 0xff);
-        packet[0] = 0x80;
-        packet[1] = 0;
-        rtp.sequence = (rtp.sequence + 1) & 0xffff;
-        rtp.timestamp = (rtp.timestamp + 160) >>> 0;
-        packet.writeUInt16BE(rtp.sequence, 2);
-        packet.writeUInt32BE(rtp.timestamp, 4);
-        packet.writeUInt32BE(rtp.ssrc >>> 0, 8);
-        pcmu.copy(packet, 12, at, Math.min(at + 160, pcmu.length));
-        await new Promise<void>((resolve, reject) => rtp.socket.send(packet, rtp.port, rtp.host, (e) => (e ? reject(e) : resolve())));
-        sent += 1;
-      }
-    }
-    return sent;
+    this.#mustChannel(channelId);
+    return sendRtp(this, channelId, pcmu);
   }
 
   /** An originated leg's far end answers: it enters Stasis. */

@@ -119,8 +119,15 @@ export interface CallLeg extends LegInfo {
   stopHold?(): Promise<void>;
   startRecording?(options: RecordOptions): Promise<void>;
   stopRecording?(recordingId: string): Promise<void>;
+  /** Suspends recording: the paused time is left out of the file. */
   pauseRecording?(recordingId: string): Promise<void>;
   resumeRecording?(recordingId: string): Promise<void>;
+  /**
+   * Records silence instead of the audio until unmuted: the file keeps its timeline with a
+   * silent gap (what a PCI pause around card digits wants).
+   */
+  muteRecording?(recordingId: string): Promise<void>;
+  unmuteRecording?(recordingId: string): Promise<void>;
   /** Starts speech recognition; results arrive as `call.speech` events. */
   startSpeech?(options: { language: string; hints?: string[] }): Promise<void>;
   stopSpeech?(): Promise<void>;
@@ -157,6 +164,8 @@ export interface Bridge {
   stopRecording?(recordingId: string): Promise<void>;
   pauseRecording?(recordingId: string): Promise<void>;
   resumeRecording?(recordingId: string): Promise<void>;
+  muteRecording?(recordingId: string): Promise<void>;
+  unmuteRecording?(recordingId: string): Promise<void>;
 }
 
 /** Supervisor modes: who hears the supervisor. */
@@ -198,7 +207,11 @@ export interface TelephonyDriver {
 
   /** Places a call; the returned leg rings and emits `call.answered` or `call.hangup`. */
   originate?(request: OriginateRequest): Promise<CallLeg>;
-  createBridge?(options?: { id?: string; purpose?: string }): Promise<Bridge>;
+  /**
+   * A bridge: `mixing` (everyone hears everyone; the default) or `holding` (callers waiting
+   * together, each hearing only the bridge's music or announcements).
+   */
+  createBridge?(options?: { id?: string; purpose?: string; kind?: 'mixing' | 'holding' }): Promise<Bridge>;
   /** Joins `supervisorLegId` to the call of `callerLegId` talking to `agentLegId`. */
   supervise?(request: {
     supervisionId: string;

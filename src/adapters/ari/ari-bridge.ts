@@ -125,6 +125,14 @@ export class AriBridgeHandle implements Bridge {
     await this.#wrap(() => this.#ctx.client.unpauseRecording(recordingId));
   }
 
+  async muteRecording(recordingId: string): Promise<void> {
+    await this.#wrap(() => this.#ctx.client.muteRecording(recordingId));
+  }
+
+  async unmuteRecording(recordingId: string): Promise<void> {
+    await this.#wrap(() => this.#ctx.client.unmuteRecording(recordingId));
+  }
+
   /** @internal The bridge is gone on the PBX (`BridgeDestroyed` or our own destroy). */
   markDestroyed(): void {
     if (this.#destroyed) return;

@@ -209,14 +209,22 @@ export class AriClient {
     return this.request({ method: 'DELETE', path: `/recordings/live/${seg(name)}/pause`, target: 'recording' });
   }
 
+  muteRecording(name: string): Promise<void> {
+    return this.request({ method: 'POST', path: `/recordings/live/${seg(name)}/mute`, target: 'recording' });
+  }
+
+  unmuteRecording(name: string): Promise<void> {
+    return this.request({ method: 'DELETE', path: `/recordings/live/${seg(name)}/mute`, target: 'recording' });
+  }
+
   // ---- bridges -------------------------------------------------------------------------------
 
   listBridges(): Promise<AriBridge[]> {
     return this.request({ method: 'GET', path: '/bridges' });
   }
 
-  createBridge(bridgeId: string, name: string): Promise<AriBridge> {
-    return this.request({ method: 'POST', path: '/bridges', query: { type: 'mixing', bridgeId, name }, target: 'bridge' });
+  createBridge(bridgeId: string, name: string, type: 'mixing' | 'holding' = 'mixing'): Promise<AriBridge> {
+    return this.request({ method: 'POST', path: '/bridges', query: { type, bridgeId, name }, target: 'bridge' });
   }
 
   getBridge(bridgeId: string): Promise<AriBridge> {

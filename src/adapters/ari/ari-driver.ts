@@ -233,7 +233,7 @@ export class AriTelephonyDriver implements TelephonyDriver {
     return leg;
   }
 
-  async createBridge(options: { id?: string; purpose?: string } = {}): Promise<AriBridgeHandle> {
+  async createBridge(options: { id?: string; purpose?: string; kind?: 'mixing' | 'holding' } = {}): Promise<AriBridgeHandle> {
     const raw = options.id ?? randomUUID();
     const id = raw.startsWith(BRIDGE_PREFIX) ? raw : `${BRIDGE_PREFIX}${raw}`;
     assertSimpleName(id, 'bridgeId');
@@ -243,7 +243,7 @@ export class AriTelephonyDriver implements TelephonyDriver {
     assertSimpleName(purpose, 'purpose');
     const bridge = new AriBridgeHandle(id, this.#bridgeCtx);
     try {
-      await this.client.createBridge(id, `${BRIDGE_PREFIX}${purpose}`);
+      await this.client.createBridge(id, `${BRIDGE_PREFIX}${purpose}`, options.kind ?? 'mixing');
     } catch (err) {
       // 409: it exists already (a retried effect) — adopt it.
       if (ariStatusOf(err) !== 409) throw asHotlineError(err);

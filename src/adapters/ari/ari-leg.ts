@@ -271,6 +271,16 @@ export class AriCallLeg implements CallLeg {
     await this.#callRecording(() => this.#ctx.client.unpauseRecording(recordingId));
   }
 
+  async muteRecording(recordingId: string): Promise<void> {
+    this.#assertLive('muteRecording');
+    await this.#callRecording(() => this.#ctx.client.muteRecording(recordingId));
+  }
+
+  async unmuteRecording(recordingId: string): Promise<void> {
+    this.#assertLive('unmuteRecording');
+    await this.#callRecording(() => this.#ctx.client.unmuteRecording(recordingId));
+  }
+
   /**
    * Starts recognition over `externalMedia` (see `AriSpeechSession`); `call.speech` events carry
    * final results. Rejects `HOTLINE_ERR_UNSUPPORTED` when the driver has no recognizer.

@@ -207,6 +207,15 @@ export class EslCallLeg implements CallLeg {
     await this.#recordings.mask(recordingId, false);
   }
 
+  /** `uuid_record … mask`: FreeSWITCH writes silence, so the file keeps its timeline (PCI pauses). */
+  async muteRecording(recordingId: string): Promise<void> {
+    return this.pauseRecording(recordingId);
+  }
+
+  async unmuteRecording(recordingId: string): Promise<void> {
+    return this.resumeRecording(recordingId);
+  }
+
   async transfer(target: TransferTarget): Promise<void> {
     this.#assertLive();
     const value = assertTarget(target.value);

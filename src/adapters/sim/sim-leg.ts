@@ -222,6 +222,16 @@ export class SimLeg implements CallLeg {
     this.#recorder.resume(recordingId);
   }
 
+  async muteRecording(recordingId: string): Promise<void> {
+    this.#assertLive('muteRecording');
+    this.#recorder.mute(recordingId);
+  }
+
+  async unmuteRecording(recordingId: string): Promise<void> {
+    this.#assertLive('unmuteRecording');
+    this.#recorder.unmute(recordingId);
+  }
+
   async startSpeech(options: { language: string; hints?: string[] }): Promise<void> {
     this.#assertLive('startSpeech');
     this.speech = { language: options.language, ...(options.hints ? { hints: [...options.hints] } : {}) };

@@ -15,6 +15,8 @@ export interface SimRecording {
   endedAt?: number;
   /** Intervals when recording was paused (`to` unset while still paused). */
   readonly paused: Array<{ from: number; to?: number }>;
+  /** Intervals recorded as silence (muted; kept in the timeline, unlike pauses). */
+  readonly muted: Array<{ from: number; to?: number }>;
   reason?: SimRecordingEnd;
   /** Audio kept: wall length minus paused time (set when it ends). */
   durationMs?: number;
@@ -53,6 +55,7 @@ export class SimRecorder {
       recordingId: options.recordingId,
       startedAt: this.#clock.now(),
       paused: [],
+      muted: [],
       beep: options.beep ?? false,
       ...(options.maxDurationMs !== undefined ? { maxDurationMs: options.maxDurationMs } : {}),
       ...(options.terminateOn !== undefined ? { terminateOn: options.terminateOn } : {}),
@@ -83,6 +86,19 @@ export class SimRecorder {
     this.#arm(recording);
   }
 
+  mute(recordingId: string): void {
+    const recording = this.#running(recordingId);
+    const open = recording.muted.at(-1);
+    if (open && open.to === undefined) return;
+    recording.muted.push({ from: this.#clock.now() });
+  }
+
+  unmute(recordingId: string): void {
+    const recording = this.#running(recordingId);
+    const open = recording.muted.at(-1);
+    if (open && open.to === undefined) open.to = this.#clock.now();
+  }
+
   /** A caller's digit: ends recordings whose `terminateOn` it is. */
   digit(digit: string): void {
     for (const r of this.all()) if (r.endedAt === undefined && r.terminateOn === digit) this.#end(r, 'terminated');
@@ -98,6 +114,8 @@ export class SimRecorder {
     const now = this.#clock.now();
     const open = recording.paused.at(-1);
     if (open && open.to === undefined) open.to = now;
+    const muted = recording.muted.at(-1);
+    if (muted && muted.to === undefined) muted.to = now;
     recording.endedAt = now;
     recording.reason = reason;
     recording.durationMs = recordedMs(recording, now);

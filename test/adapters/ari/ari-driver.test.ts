@@ -115,6 +115,29 @@ describe('AriTelephonyDriver on the fake ARI server', () => {
     assert.deepEqual(events.find((e) => e.type === 'recording.done'), { type: 'recording.done', recordingId: 'vm-1', reason: 'stopped', durationMs: 0 });
   });
 
+  it('mutes a live recording (silence kept in the file) and refuses it once the recording ended', async () => {
+    const { leg } = await answered();
+    await leg.startRecording!({ recordingId: 'pci-1' });
+    await leg.muteRecording!('pci-1');
+    assert.equal(h.fake.recordings.get('pci-1')?.muted, true);
+    assert.deepEqual(h.fake.requests.at(-1) && [h.fake.requests.at(-1)!.method, h.fake.requests.at(-1)!.path], ['POST', '/recordings/live/pci-1/mute']);
+    await leg.unmuteRecording!('pci-1');
+    assert.equal(h.fake.recordings.get('pci-1')?.muted, false);
+    await leg.stopRecording!('pci-1');
+    await until(() => !h.fake.recordings.has('pci-1') || h.fake.recordings.get('pci-1')?.json.state === 'done', 'recording to end');
+    await assert.rejects(leg.muteRecording!('pci-1'), (err) => isHotlineError(err));
+  });
+
+  it('creates holding bridges for callers waiting together, and mixing ones by default', async () => {
+    const hold = await h.driver.createBridge({ purpose: 'queue-billing', kind: 'holding' });
+    const mix = await h.driver.createBridge({ purpose: 'call' });
+    assert.equal(h.fake.bridges.get(hold.id)?.json.bridge_type, 'holding');
+    assert.equal(h.fake.bridges.get(mix.id)?.json.bridge_type, 'mixing');
+    await hold.destroy();
+    await mix.destroy();
+    assert.equal(h.fake.bridges.size, 0);
+  });
+
   it('supervise: listen, whisper, barge and end, as bridge-snoop.jsonl does it', async () => {
     const { leg: caller } = await answered();
     const agent = await h.driver.originate({ to: 'PJSIP/200', timeoutMs: 20_000, purpose: 'agent', variables: { AGENT_ID: 'a-200' } });

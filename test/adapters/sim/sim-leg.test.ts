@@ -206,6 +206,21 @@ describe('SimLeg life', () => {
 });
 
 describe('SimLeg recording', () => {
+  it('keeps muted time in the recording as silent intervals', async () => {
+    const { driver } = await startedDriver();
+    const leg = driver.placeCall({ to: '100' });
+    await leg.startRecording({ recordingId: 'm1' });
+    await leg.advance(1000);
+    await leg.muteRecording('m1');
+    await leg.advance(4000);
+    await leg.unmuteRecording('m1');
+    await leg.advance(500);
+    await leg.stopRecording('m1');
+    const rec = leg.recordings.find((r) => r.recordingId === 'm1')!;
+    assert.deepEqual(rec.muted, [{ from: T0 + 1000, to: T0 + 5000 }]);
+    assert.equal(rec.durationMs, 5500, 'muted time stays in the timeline, unlike a pause');
+  });
+
   it('records start, end and paused intervals; duration excludes pauses', async () => {
     const { driver } = await startedDriver();
     const leg = driver.placeCall({ to: '100' });

@@ -100,6 +100,8 @@ export interface FakeRecording {
   target: { kind: 'channel' | 'bridge'; id: string };
   terminateOn: string;
   startedAt: number;
+  /** Recording silence (`POST /recordings/live/{name}/mute`). */
+  muted?: boolean;
 }
 
 /** A bridge as the fake holds it. */

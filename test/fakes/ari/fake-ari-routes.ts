@@ -406,6 +406,20 @@ const HANDLERS: Record<string, Handler> = {
     rec.json.state = 'recording';
     return ok();
   }),
+  // Not in the captures; per api-docs (404 not found, 409 not in session) and res_ari_recordings:
+  // allowed while recording or paused, and muting twice is not an error.
+  'recordings.mute': liveRecording((s, name) => {
+    const rec = s.recordings.get(name);
+    if (rec?.json.state !== 'recording' && rec?.json.state !== 'paused') return err(409, 'Recording not in session');
+    rec.muted = true;
+    return ok();
+  }),
+  'recordings.unmute': liveRecording((s, name) => {
+    const rec = s.recordings.get(name);
+    if (rec?.json.state !== 'recording' && rec?.json.state !== 'paused') return err(409, 'Recording not in session');
+    rec.muted = false;
+    return ok();
+  }),
   'recordings.listStored': (s) => ok([...s.stored.values()].sort((a, b) => a.name.localeCompare(b.name))),
   'recordings.getStored': storedRecording((s, name) => ok(s.stored.get(name))),
   'recordings.deleteStored': storedRecording((s, name) => {

@@ -61,18 +61,23 @@ export async function createAriHarness(extra: Partial<AriDriverOptions> = {}): P
     },
     leftovers: async (legId) => {
       await drained();
-      const state = fake.liveState();
-      return [
-        ...state.channels.filter((c) => c.id === legId).map((c) => `channel:${c.id}`),
-        ...state.playbacks.filter((p) => p.target_uri === `channel:${legId}`).map((p) => `playback:${p.id}`),
-        ...state.recordings.filter((r) => r.target_uri === `channel:${legId}`).map((r) => `recording:${r.name}`),
-        ...state.snoops.filter((s) => s.of === legId).map((s) => `snoop:${s.id}`),
-        ...state.bridges.filter((b) => b.channels.includes(legId)).map((b) => `bridge:${b.id}`),
-      ];
+      return ariLeftovers(fake, legId);
     },
     close: async () => {
       await driver.stop();
       await fake.close();
     },
   };
+}
+
+/** What the fake Asterisk still holds for a channel: the channel, its playbacks, recordings, snoops and bridges. */
+export function ariLeftovers(fake: FakeAriServer, legId: string): string[] {
+  const state = fake.liveState();
+  return [
+    ...state.channels.filter((c) => c.id === legId).map((c) => `channel:${c.id}`),
+    ...state.playbacks.filter((p) => p.target_uri === `channel:${legId}`).map((p) => `playback:${p.id}`),
+    ...state.recordings.filter((r) => r.target_uri === `channel:${legId}`).map((r) => `recording:${r.name}`),
+    ...state.snoops.filter((s) => s.of === legId).map((s) => `snoop:${s.id}`),
+    ...state.bridges.filter((b) => b.channels.includes(legId)).map((b) => `bridge:${b.id}`),
+  ];
 }

@@ -22,6 +22,7 @@ import type { SoundLibrary } from '../../src/ports/sounds.ts';
 import type { SpeechSynthesizer } from '../../src/ports/speech.ts';
 import type { SessionStore } from '../../src/ports/stores.ts';
 import type { CallLeg, IncomingCallHandler, TelephonyDriver } from '../../src/ports/telephony.ts';
+import { ariLeftovers } from '../contract/ari-harness.ts';
 import { createEslHarness } from '../contract/esl-harness.ts';
 import { FakeAriServer } from '../fakes/ari/fake-ari-server.ts';
 
@@ -68,6 +69,8 @@ export interface FarEnd {
   restart(beforeRecover: () => Promise<void>): Promise<void>;
   /** The live session of the call, if any. */
   session(): CallSessionHandle | undefined;
+  /** What the PBX still holds for the call (channels, playbacks, recordings, bridges): empty after a clean end. */
+  leftovers(): Promise<string[]>;
   /** Waits until nothing moves any more (socket traffic, the session, the PBX's state). */
   quiet(): Promise<void>;
   close(): Promise<void>;
@@ -207,6 +210,7 @@ export function simFarEnd(sounds: SoundLibrary): FarEndFactory {
         await hotline.calls.accept(leg, { recovered: true });
       },
       session: () => hotline.calls.session(leg.id),
+      leftovers: async () => driver.resourcesOf(leg.id),
       async quiet() {
         for (let i = 0; i < 5; i++) await settle();
       },
@@ -292,6 +296,7 @@ export const eslFarEnd: FarEndFactory = async (setup) => {
       await far.quiet();
     },
     session: () => live.calls.session(legId),
+    leftovers: async () => h.leftovers(legId),
     async quiet() {
       for (let i = 0; i < 10; i++) {
         await untilStill(
@@ -389,6 +394,10 @@ export const ariFarEnd: FarEndFactory = async (setup) => {
       await far.quiet();
     },
     session: () => live.calls.session(legId),
+    leftovers: async () => {
+      await far.quiet();
+      return ariLeftovers(fake, legId);
+    },
     async quiet() {
       await untilStill(
         () => `${fake.sentCount()}|${driver.eventsReceived}|${legEvents}|${live.events.length}|${JSON.stringify(fake.liveState())}|${clock.pendingCount()}|${sessionPrint(live.calls, legId)}`,

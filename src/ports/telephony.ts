@@ -171,6 +171,15 @@ export interface Bridge {
 /** Supervisor modes: who hears the supervisor. */
 export type SuperviseMode = 'listen' | 'whisper' | 'barge' | 'takeover';
 
+/** Who supervises which call, and how. */
+export interface SuperviseRequest {
+  supervisionId: string;
+  callerLegId: string;
+  agentLegId: string;
+  supervisorLegId: string;
+  mode: SuperviseMode;
+}
+
 /** A supervisor's presence on a call, switchable without dropping the supervisor's leg. */
 export interface Supervision {
   readonly id: string;
@@ -213,11 +222,5 @@ export interface TelephonyDriver {
    */
   createBridge?(options?: { id?: string; purpose?: string; kind?: 'mixing' | 'holding' }): Promise<Bridge>;
   /** Joins `supervisorLegId` to the call of `callerLegId` talking to `agentLegId`. */
-  supervise?(request: {
-    supervisionId: string;
-    callerLegId: string;
-    agentLegId: string;
-    supervisorLegId: string;
-    mode: SuperviseMode;
-  }): Promise<Supervision>;
+  supervise?(request: SuperviseRequest): Promise<Supervision>;
 }

@@ -1,6 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,16 +10,9 @@ import type { Logger } from '../../src/ports/logger.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { captureLines } from '../http/fakes.ts';
 import { makeWorkspace } from './fixtures.ts';
+import { freePort } from '../support/processes.ts';
 
 const TOKEN = 'app-test-token-0123456789';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Polls an I/O condition (HTTP round trips, not timers) with a bounded number of tries. */
 async function eventually<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {

@@ -1,13 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createRedisConnection, RedisSessionStore } from '../../src/adapters/redis/redis-client.ts';
 import type { SessionRecord } from '../../src/ports/stores.ts';
 import { FakeAriServer } from '../fakes/ari/fake-ari-server.ts';
+import { freePort, startHotlineProcess, waitUntil, type HotlineProcess } from '../support/processes.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
 
 /**
@@ -17,7 +16,6 @@ import { startRedis, type TestRedis } from '../support/redis-server.ts';
  * with no connection are dropped, as Asterisk does); the new process must resume both.
  */
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const TOKEN = 'crash-test-admin-token-0123';
 const WAIT_MS = 20_000;
 
@@ -52,44 +50,10 @@ steps:
     type: hangup
 `;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-/** Polls `check` until it returns a value; the short pause waits on other processes, not on test time. */
-async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`crash test: timed out waiting for ${what}\n${hotlineOutput()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-let output = '';
-const hotlineOutput = () => `--- hotline output (tail) ---\n${output.slice(-4000)}`;
-
-interface Hotline {
-  child: ChildProcess;
-  exited: Promise<void>;
-}
-
-function startHotline(env: Record<string, string>): Hotline {
-  const child = spawn(process.execPath, ['bin/hotline.js', 'serve'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return { child, exited };
-}
+let current: HotlineProcess | undefined;
+/** Polls other processes and sockets until `check` holds; failures show the running Hotline's output. */
+const waitFor = <T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string) =>
+  waitUntil(check, what, { timeoutMs: WAIT_MS, pauseMs: 20, explain: () => `--- hotline output (tail) ---\n${current?.output().slice(-4000) ?? ''}` });
 
 describe('kill -9 of Hotline on ARI: calls resume from Redis', () => {
   let redis: TestRedis;
@@ -98,7 +62,7 @@ describe('kill -9 of Hotline on ARI: calls resume from Redis', () => {
   let flowsDir: string;
   let port: number;
   let env: Record<string, string>;
-  const children: Hotline[] = [];
+  const children: HotlineProcess[] = [];
 
   before(async () => {
     redis = await startRedis();
@@ -123,10 +87,7 @@ describe('kill -9 of Hotline on ARI: calls resume from Redis', () => {
   });
 
   after(async () => {
-    for (const h of children) {
-      if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill('SIGKILL');
-      await h.exited;
-    }
+    for (const h of children) await h.kill();
     await store?.close().catch(() => undefined);
     await fake?.close();
     await redis?.stop();
@@ -134,17 +95,11 @@ describe('kill -9 of Hotline on ARI: calls resume from Redis', () => {
   });
 
   const base = () => `http://127.0.0.1:${port}`;
-  const ready = async () => {
-    try {
-      return (await fetch(`${base()}/ready`)).status === 200;
-    } catch {
-      return false;
-    }
-  };
   const boot = async () => {
-    const h = startHotline(env);
+    const h = startHotlineProcess(env);
     children.push(h);
-    await waitFor(async () => (h.child.exitCode !== null ? Promise.reject(new Error(`hotline exited\n${hotlineOutput()}`)) : ready()), 'GET /ready');
+    current = h;
+    await h.ready(port, WAIT_MS);
     return h;
   };
   const plays = (channelId: string) =>
@@ -179,9 +134,8 @@ describe('kill -9 of Hotline on ARI: calls resume from Redis', () => {
       ['sound:hotline/welcome', 'sound:hotline/main-menu'],
     ]);
 
-    const [first] = children as [Hotline];
-    first.child.kill('SIGKILL');
-    await first.exited;
+    const [first] = children as [HotlineProcess];
+    await first.kill();
     assert.equal(first.child.signalCode, 'SIGKILL');
     await waitFor(() => fake.socketCount() === 0, 'the event socket to drop');
     // Asterisk keeps both channels in Stasis; nothing happens to them while nobody listens.

@@ -6,19 +6,16 @@
  * resume the call at the menu without replaying the welcome, and finish it.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createRedisConnection, RedisSessionStore } from '../../src/adapters/redis/redis-client.ts';
 import type { SessionStore } from '../../src/ports/stores.ts';
 import { FakeFreeSwitch } from '../fakes/esl/fake-freeswitch.ts';
+import { freePort, startHotlineProcess, waitUntil, type HotlineProcess } from '../support/processes.ts';
 import { startRedis, type TestRedis } from '../support/redis-server.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NUMBER = '+18005550199';
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
 const ESL_PASSWORD = 'crash-test-esl-secret';
@@ -50,35 +47,9 @@ steps:
     prompt: goodbye
 `;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls `check` (socket traffic and other processes, not test time) until it holds, or fails at the deadline. */
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** One `hotline serve` child process and everything it printed. */
-interface Node {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<void>;
-}
+/** Polls the fake's socket traffic and the store (other processes, not test time). */
+const until = <T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5000) =>
+  waitUntil(check, what, { timeoutMs });
 
 describe('crash test on FreeSWITCH (ESL): kill -9 while a call waits in a menu', () => {
   let redis: TestRedis;
@@ -87,23 +58,12 @@ describe('crash test on FreeSWITCH (ESL): kill -9 while a call waits in a menu',
   let env: Record<string, string>;
   let httpPort: number;
   let store: SessionStore & { close(): Promise<void> };
-  const nodes: Node[] = [];
+  const nodes: HotlineProcess[] = [];
 
-  const startNode = async (): Promise<Node> => {
-    const child = spawn(process.execPath, ['bin/hotline.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const node: Node = { child, output: () => output, exited };
+  const startNode = async (): Promise<HotlineProcess> => {
+    const node = startHotlineProcess(env);
     nodes.push(node);
-    await until(async () => {
-      if (child.exitCode !== null) throw new Error(`hotline exited (${child.exitCode}):\n${output}`);
-      const res = await fetch(`http://127.0.0.1:${httpPort}/ready`).catch(() => undefined);
-      return res?.status === 200;
-    }, 'GET /ready', 30_000).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- hotline output ---\n${output}`);
-    });
+    await node.ready(httpPort);
     return node;
   };
 
@@ -132,8 +92,6 @@ describe('crash test on FreeSWITCH (ESL): kill -9 while a call waits in a menu',
     flowsDir = mkdtempSync(join(tmpdir(), 'hotline-crash-'));
     writeFileSync(join(flowsDir, 'crash-line.yaml'), FLOW);
     env = {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? tmpdir(),
       PBX: 'esl',
       ESL_HOST: '127.0.0.1',
       ESL_PORT: String(eslPort),
@@ -151,10 +109,7 @@ describe('crash test on FreeSWITCH (ESL): kill -9 while a call waits in a menu',
   });
 
   after(async () => {
-    for (const { child, exited } of nodes) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    }
+    for (const node of nodes) await node.kill();
     await store?.close().catch(() => {});
     await fake?.close();
     await redis?.stop();
@@ -172,8 +127,7 @@ describe('crash test on FreeSWITCH (ESL): kill -9 while a call waits in a menu',
       return record?.step === 'menu' && record.prompts.some((p) => p.step === 'menu' && p.state === 'finished');
     }, 'the menu to wait for a key in Redis');
 
-    first.child.kill('SIGKILL');
-    await first.exited;
+    await first.kill();
     // FreeSWITCH notices the dead socket: the socket app returns with the call still up.
     const ch = await until(() => {
       const c = fake.channels.get(uuid);

@@ -1,4 +1,5 @@
 import { settle } from '../../src/adapters/clock/manual-clock.ts';
+import { systemClock } from '../../src/adapters/clock/system-clock.ts';
 import { MemorySessionStore } from '../../src/adapters/memory/memory-session-store.ts';
 import { MemorySoundLibrary } from '../../src/adapters/memory/memory-sound-library.ts';
 import { SimTelephonyDriver } from '../../src/adapters/sim/sim-driver.ts';
@@ -61,7 +62,8 @@ export async function createRig(docs: FlowDocument[], options: RigOptions = {}) 
     driver,
     flows,
     store,
-    clock: { now: () => Date.now(), setTimeout: () => ({}), clearTimeout: () => {} },
+    // Sim legs bring their own manual clock; this one is only for legs that have none.
+    clock: systemClock,
     http: options.http ?? new TableHttpClient(() => ({ status: 404, body: null })),
     logger: options.logger ?? silentLogger,
     settings: options.settings ?? {},

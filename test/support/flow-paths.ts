@@ -127,7 +127,7 @@ export interface Walk {
   crashes: Array<{ value: unknown; pending: boolean }>;
 }
 
-export function generateWalks(machine: AnyStateMachine, input: unknown): { walks: Walk[]; abstractCovered: Set<string> } {
+export function generateWalks(machine: AnyStateMachine, input: unknown): { walks: Walk[] } {
   const paths = getShortestPaths(machine, { input: input as never, events: candidateEvents as never, serializeState: serialize as never });
   const recorder = transitionRecorder(machine);
   const walks: Walk[] = [];
@@ -158,5 +158,5 @@ export function generateWalks(machine: AnyStateMachine, input: unknown): { walks
       }
     }
   }
-  return { walks, abstractCovered: recorder.taken };
+  return { walks };
 }

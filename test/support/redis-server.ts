@@ -1,5 +1,6 @@
+import { freePort } from './processes.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, createConnection } from 'node:net';
+import { createConnection } from 'node:net';
 
 /** A throwaway Redis for one test file. */
 export interface TestRedis {
@@ -49,19 +50,6 @@ export async function startRedis(): Promise<TestRedis> {
       await exited;
     },
   };
-}
-
-/** A port nobody listens on: bind 0, read the port, release it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Polls with a raw RESP PING until PONG, the process dies, or 10 s pass. */

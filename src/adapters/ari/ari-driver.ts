@@ -7,7 +7,7 @@ import type {
   CallLeg,
   IncomingCallHandler,
   OriginateRequest,
-  SuperviseMode,
+  SuperviseRequest,
   Supervision,
   TelephonyDriver,
 } from '../../ports/telephony.ts';
@@ -252,13 +252,7 @@ export class AriTelephonyDriver implements TelephonyDriver {
     return bridge;
   }
 
-  async supervise(request: {
-    supervisionId: string;
-    callerLegId: string;
-    agentLegId: string;
-    supervisorLegId: string;
-    mode: SuperviseMode;
-  }): Promise<Supervision> {
+  async supervise(request: SuperviseRequest): Promise<Supervision> {
     assertSimpleName(request.supervisionId, 'supervisionId');
     const existing = this.#supervisions.get(request.supervisionId);
     if (existing) {

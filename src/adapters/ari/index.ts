@@ -1,5 +1,3 @@
-import type { Logger } from '../../ports/logger.ts';
-import type { SpeechRecognizer, SpeechSynthesizer } from '../../ports/speech.ts';
 import { AriTelephonyDriver, type AriDriverOptions } from './ari-driver.ts';
 
 export { AriTelephonyDriver, type AriDriverOptions } from './ari-driver.ts';
@@ -20,17 +18,6 @@ export { redactUrl } from './ari-url.ts';
  * const driver = createAriDriver({ url: 'http://127.0.0.1:8088', username: 'hotline', password: 's3cret', app: 'hotline' });
  * await driver.start((leg, info) => calls.handleIncoming(leg, info));
  */
-export function createAriDriver(
-  options: {
-    url: string;
-    username: string;
-    password: string;
-    app: string;
-    soundPrefix?: string;
-    logger?: Logger;
-    synthesizer?: SpeechSynthesizer;
-    recognizer?: SpeechRecognizer;
-  } & Partial<Omit<AriDriverOptions, 'url' | 'username' | 'password' | 'app'>>,
-): AriTelephonyDriver {
+export function createAriDriver(options: AriDriverOptions): AriTelephonyDriver {
   return new AriTelephonyDriver(options);
 }

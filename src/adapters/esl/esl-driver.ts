@@ -5,7 +5,7 @@ import type { Logger } from '../../ports/logger.ts';
 import { silentLogger } from '../../ports/logger.ts';
 import type { SpeechSynthesizer } from '../../ports/speech.ts';
 import type {
-  Bridge, CallLeg, IncomingCallHandler, OriginateRequest, SuperviseMode, Supervision, TelephonyDriver,
+  Bridge, CallLeg, IncomingCallHandler, OriginateRequest, SuperviseRequest, Supervision, TelephonyDriver,
 } from '../../ports/telephony.ts';
 import { EslBridge } from './esl-bridge.ts';
 import { eslError, isEslFailure } from './esl-errors.ts';
@@ -157,13 +157,7 @@ export class EslTelephonyDriver implements TelephonyDriver {
     return new EslBridge(options?.id ?? randomUUID(), (cmd) => this.#api(cmd));
   }
 
-  async supervise(request: {
-    supervisionId: string;
-    callerLegId: string;
-    agentLegId: string;
-    supervisorLegId: string;
-    mode: SuperviseMode;
-  }): Promise<Supervision> {
+  async supervise(request: SuperviseRequest): Promise<Supervision> {
     const supervision = new EslSupervision(request.supervisionId, request, (cmd) => this.#api(cmd));
     await supervision.setMode(request.mode);
     return supervision;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hotlineError, isHotlineError } from '../../core/errors.ts';
+import { hotlineError } from '../../core/errors.ts';
 import type { SpeechSynthesizer } from '../../ports/speech.ts';
 import { readWavInfo } from '../fs-sounds/wav-header.ts';
 
@@ -110,9 +110,4 @@ export function runProgram(program: string, args: string[]): Promise<void> {
     );
     child.on('close', (code) => (code === 0 ? resolve() : reject(hotlineError('HOTLINE_ERR_INTERNAL', `${program} exited with ${code}: ${stderr.trim().slice(0, 200)}`))));
   });
-}
-
-/** True for errors that mean "this host cannot synthesise" rather than a one-off failure. */
-export function isSynthesisUnavailable(err: unknown): boolean {
-  return isHotlineError(err, 'HOTLINE_ERR_UNSUPPORTED');
 }

@@ -6,7 +6,7 @@ import type { SoundLibrary } from '../../ports/sounds.ts';
 import type {
   IncomingCallHandler,
   OriginateRequest,
-  SuperviseMode,
+  SuperviseRequest,
   TelephonyDriver,
 } from '../../ports/telephony.ts';
 import { hotlineError } from '../../core/errors.ts';
@@ -46,14 +46,8 @@ export type SimOriginateRequest = OriginateRequest & {
   autoAnswerAfterMs?: number;
 };
 
-/** Request of {@link SimTelephonyDriver.supervise}. */
-export interface SimSuperviseRequest {
-  supervisionId: string;
-  callerLegId: string;
-  agentLegId: string;
-  supervisorLegId: string;
-  mode: SuperviseMode;
-}
+/** Request of {@link SimTelephonyDriver.supervise}: the port's. */
+export type SimSuperviseRequest = SuperviseRequest;
 
 const DEFAULT_FROM = '+15555550100';
 /** Ended legs kept for inspection (`findLeg`), oldest dropped first. */

@@ -100,13 +100,6 @@ export class CallService {
     return stored ? toCallView(stored) : undefined;
   }
 
-  /** Like {@link CallService.getCall} but throws `HOTLINE_ERR_NO_SUCH_CALL`. */
-  async requireCall(callId: string): Promise<CallView> {
-    const view = await this.getCall(callId);
-    if (!view) throw hotlineError('HOTLINE_ERR_NO_SUCH_CALL', `no call with id ${callId}`, { callId });
-    return view;
-  }
-
   /** Live calls (all nodes sharing the store), or recently ended ones. */
   async listCalls(filter: { state?: 'active' | 'ended' } = {}): Promise<CallView[]> {
     if (filter.state === 'ended') return ((await this.#deps.store.listEnded?.(200)) ?? []).map(toCallView);

@@ -22,6 +22,14 @@ import { MemoryFlowVersionStore } from './adapters/memory/memory-flow-version-st
 import { MemorySessionStore } from './adapters/memory/memory-session-store.ts';
 import { SimTelephonyDriver } from './adapters/sim/sim-driver.ts';
 import { createHttpApp } from './http/server.ts';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { AcdService } from './core/acd/acd-service.ts';
+import { QueueRegistry } from './core/acd/queue-registry.ts';
+import type { AcdStore } from './ports/acd-store.ts';
+import { MemoryAcdStore } from './adapters/memory/memory-acd-store.ts';
+import { ScreenPopWebhook } from './adapters/webhook/screen-pop-webhook.ts';
+import { attachAcdMetrics } from './observability/acd-metrics.ts';
 import type { SimControl } from './http/sim-routes.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics, type HotlineMetrics } from './observability/metrics.ts';
@@ -31,7 +39,10 @@ export type AppOverrides = Partial<{
   driver: TelephonyDriver;
   store: SessionStore;
   versions: FlowVersionStore;
+  acdStore: AcdStore;
   clock: Clock;
+  /** This node's id in the shared ACD (default: host, pid and a random suffix). */
+  node: string;
   logger: Logger;
   http: HttpClient;
 }>;
@@ -44,6 +55,8 @@ export interface HotlineApp {
   readonly store: SessionStore;
   readonly registry: FlowRegistry;
   readonly calls: CallService;
+  readonly acd: AcdService;
+  readonly queues: QueueRegistry;
   readonly metrics: HotlineMetrics;
   readonly sounds: SoundLibrary;
   /** The express app (no socket until {@link HotlineApp.listen}). */
@@ -70,19 +83,31 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
 
   let store = overrides.store;
   let versions = overrides.versions;
-  if ((!store || !versions) && config.redisUrl) {
+  let acdStore = overrides.acdStore;
+  if ((!store || !versions || !acdStore) && config.redisUrl) {
     const redis = await import('./adapters/redis/redis-client.ts');
     const conn = await redis.createRedisConnection(config.redisUrl, { logger });
     store ??= new redis.RedisSessionStore(conn);
     versions ??= new redis.RedisFlowVersionStore(conn);
+    if (!acdStore) {
+      const { RedisAcdStore } = await import('./adapters/redis/redis-acd-store.ts');
+      acdStore = new RedisAcdStore(conn);
+    }
     // Idempotent: the session store closes it too when it owns it.
     closers.push(() => conn.close());
   }
   const sessions: SessionStore = store ?? new MemorySessionStore();
   const flowVersions: FlowVersionStore = versions ?? new MemoryFlowVersionStore();
 
+  const acdState: AcdStore = acdStore ?? new MemoryAcdStore();
+
   const driver = overrides.driver ?? (await createDriver(config, sounds, logger));
+  const queues = new QueueRegistry({ dir: resolve(config.flowsDir, 'queues'), logger });
+  const queueLoad = await queues.load();
+  for (const d of queueLoad.diagnostics) (d.severity === 'error' ? logger.error : logger.warn).call(logger, { diagnostic: d }, formatDiagnostic(d));
   const registry = new FlowRegistry({
+    // Without queue files (a flows directory from before queues existed) queue names go unchecked.
+    ...(queues.names().length > 0 ? { knownQueues: () => queues.names() } : {}),
     dir: config.flowsDir,
     compile: compileFlow,
     sounds,
@@ -112,9 +137,17 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     transferAllow: [...config.transferAllow],
     endedRetentionMs: config.endedCallRetentionSeconds * 1000,
   });
+  const clock = overrides.clock ?? systemClock;
+  const acd = new AcdService({ store: acdState, queues, driver, calls, clock, logger, node: overrides.node ?? nodeId() });
+  calls.useQueues(acd);
   const metrics = createMetrics();
   const detachMetrics = metrics.attach(calls);
+  attachAcdMetrics(metrics.registry, acd, { logger });
+  const webhook = config.screenPop?.url && config.screenPop.secret ? new ScreenPopWebhook({ url: config.screenPop.url, secret: config.screenPop.secret, logger }) : undefined;
+  const detachWebhook = webhook?.attach(acd);
   const stopWatch = registry.watch();
+  const stopQueueWatch = queues.watch();
+  await acd.start();
   await driver.start(calls.handleIncoming);
   logger.info({ flows: loaded, pbx: driver.name }, 'hotline started');
 
@@ -128,13 +161,15 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     store: sessions,
     calls,
     metrics,
+    acd,
+    events: calls,
     ...(sim ? { sim } : {}),
   });
 
   let http: Server | undefined;
   let closing: Promise<void> | undefined;
   return {
-    config, logger, driver, store: sessions, registry, calls, metrics, sounds, server,
+    config, logger, driver, store: sessions, registry, calls, acd, queues, metrics, sounds, server,
     async listen(options = {}) {
       http = createServer(server);
       const h = http;
@@ -152,10 +187,15 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
           await new Promise<void>((resolve) => h.close(() => resolve()));
         }
         stopWatch();
+        stopQueueWatch();
         detachMetrics();
+        detachWebhook?.();
+        acd.stop();
+        await webhook?.idle();
         await calls.shutdown();
         await driver.stop();
         await sessions.close();
+        await acdState.close();
         for (const close of closers) await close();
       })();
       return closing;
@@ -186,6 +226,11 @@ async function createDriver(config: HotlineConfig, sounds: SoundLibrary, logger:
       return createEslDriver({ host: esl.host, port: esl.port, password: esl.password, listen: esl.listen, logger, synthesizer: synthesizerFor(config) });
     }
   }
+}
+
+/** A node id unique across restarts: offers are mailed to it, so a restarted node never reads its predecessor's mail as its own. */
+function nodeId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
 function isSimControl(driver: TelephonyDriver): driver is TelephonyDriver & SimControl {

@@ -1,9 +1,11 @@
 /**
- * `hotline validate [paths...]`: checks flow files the way the server does before loading them,
- * and prints compiler-style diagnostics.
+ * `hotline validate [paths...]`: checks flow files and queue files (`<flows>/queues/*.yaml`) the
+ * way the server does before loading them, and prints compiler-style diagnostics.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { isQueueFileName, parseQueueText, queueNameOfFile, validateQueueSet } from '../core/acd/queue-loader.ts';
+import type { LoadedQueue } from '../core/acd/queue-loader.ts';
 import type { SoundLibrary } from '../ports/sounds.ts';
 import { countDiagnostics, formatDiagnostic, sortDiagnostics } from '../core/flow/diagnostics.ts';
 import type { Diagnostic } from '../core/flow/diagnostics.ts';
@@ -19,7 +21,9 @@ export interface ValidateIo {
 
 /**
  * Validates flow files (paths are files or directories; default `flows/`) as one set, prints
- * each diagnostic and a summary (`2 files, 0 errors, 1 warning`).
+ * each diagnostic and a summary (`2 files, 0 errors, 1 warning`). A directory's `queues/`
+ * sub-directory, a directory named `queues`, and files inside one are queue files: they are
+ * checked too, and when there are any, `queue` steps must name one of them.
  * @returns the exit code: 0 without errors (warnings allowed), 1 otherwise
  * @example
  * process.exitCode = await runValidate(['flows'], { stdout: (s) => process.stdout.write(s + '\n'), stderr: ... });
@@ -27,16 +31,29 @@ export interface ValidateIo {
 export async function runValidate(
   paths: string[],
   io: ValidateIo,
-  options: { sounds?: SoundLibrary; transferAllow?: string[]; knownQueues?: string[] } = {},
+  options: { sounds?: SoundLibrary; transferAllow?: string[]; knownQueues?: readonly string[] } = {},
 ): Promise<number> {
   const files: string[] = [];
+  const queueFiles: string[] = [];
+  let queuesGiven = false;
   let failed = false;
   for (const path of paths.length ? paths : ['flows/']) {
     try {
       const info = await stat(path);
-      if (info.isDirectory()) {
+      if (info.isDirectory() && basename(path) === 'queues') {
+        queuesGiven = true;
+        queueFiles.push(...((await queueFilesIn(path)) ?? []));
+      } else if (info.isDirectory()) {
         const names = (await readdir(path)).filter((n) => /\.ya?ml$/i.test(n)).sort();
         files.push(...names.map((n) => join(path, n)));
+        const queues = await queueFilesIn(join(path, 'queues'));
+        if (queues) {
+          queuesGiven = true;
+          queueFiles.push(...queues);
+        }
+      } else if (basename(dirname(path)) === 'queues') {
+        queuesGiven = true;
+        queueFiles.push(path);
       } else {
         files.push(path);
       }
@@ -59,16 +76,44 @@ export async function runValidate(
     if (parsed.ok) flows.push(parsed.flow);
     else diagnostics.push(...parsed.diagnostics);
   }
+  const queues: LoadedQueue[] = [];
+  const brokenQueues: string[] = [];
+  for (const file of queueFiles) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      diagnostics.push({ file, line: 1, column: 1, severity: 'error', code: 'read-failed', message: `cannot read the file: ${(err as Error).message}` });
+      continue;
+    }
+    const parsed = parseQueueText(text, file);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.ok) queues.push(parsed.queue);
+    else brokenQueues.push(queueNameOfFile(file));
+  }
+  diagnostics.push(...validateQueueSet(queues, brokenQueues));
+  // A broken queue file still defines its name (it must match the file name): its own errors say what is wrong.
+  const queueNames = queuesGiven ? { knownQueues: [...new Set(queueFiles.map(queueNameOfFile))].sort() } : {};
   try {
-    diagnostics.push(...validateFlows(flows, options));
+    diagnostics.push(...validateFlows(flows, { ...options, ...queueNames }));
   } catch (err) {
     io.stderr(`hotline validate: ${(err as Error).message}`);
     return 1;
   }
   for (const d of sortDiagnostics(diagnostics)) io.stdout(formatDiagnostic(d));
   const { errors, warnings } = countDiagnostics(diagnostics);
-  io.stdout(`${plural(files.length, 'file')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
+  io.stdout(`${plural(files.length + queueFiles.length, 'file')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
   return errors > 0 || failed ? 1 : 0;
+}
+
+/** Queue files in `dir`, or undefined when there is no such directory. */
+async function queueFilesIn(dir: string): Promise<string[] | undefined> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isFile() && isQueueFileName(e.name)).map((e) => join(dir, e.name)).sort();
+  } catch {
+    return undefined;
+  }
 }
 
 function plural(n: number, word: string): string {

@@ -32,6 +32,8 @@ const ENV_PATHS: Record<string, string> = {
   ESL_PASSWORD: 'esl.password',
   ESL_LISTEN: 'esl.listen',
   ENDED_CALL_RETENTION: 'endedCallRetentionSeconds',
+  SCREEN_POP_URL: 'screenPop.url',
+  SCREEN_POP_SECRET: 'screenPop.secret',
 };
 
 const INTEGER_PATHS = new Set(['port', 'esl.port', 'endedCallRetentionSeconds']);
@@ -118,6 +120,7 @@ export function redactedConfig(config: HotlineConfig): Record<string, unknown> {
   copy.adminToken = '[Redacted]';
   if (copy.ari) copy.ari.password = '[Redacted]';
   if (copy.esl) copy.esl.password = '[Redacted]';
+  if (copy.screenPop?.secret !== undefined) copy.screenPop.secret = '[Redacted]';
   if (typeof copy.redisUrl === 'string') copy.redisUrl = copy.redisUrl.replace(/\/\/[^@/]*@/, '//[Redacted]@');
   return copy;
 }
@@ -229,6 +232,12 @@ function crossCheck(c: Record<string, any>): string[] {
   }
   if (typeof c.esl?.password === 'string' && c.esl.password.toLowerCase() === 'cluecon') {
     errors.push('ESL_PASSWORD must not be the FreeSWITCH default "ClueCon": set a strong password in event_socket.conf.xml and here');
+  }
+  if (c.screenPop?.url && !c.screenPop.secret) {
+    errors.push('SCREEN_POP_URL needs SCREEN_POP_SECRET: a shared secret of at least 16 characters the receiver verifies signatures with');
+  }
+  if (typeof c.screenPop?.secret === 'string' && c.screenPop.secret.length < 16) {
+    errors.push(`SCREEN_POP_SECRET must be at least 16 characters (got ${c.screenPop.secret.length})`);
   }
   for (const source of c.transferAllow as string[]) {
     try {

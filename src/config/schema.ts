@@ -32,6 +32,11 @@ export interface HotlineConfig {
   readonly esl?: { readonly host: string; readonly port: number; readonly password: string; readonly listen: string };
   /** How long ended calls stay readable, in seconds. */
   readonly endedCallRetentionSeconds: number;
+  /**
+   * Screen pop webhook: every call offered to an agent is POSTed there, signed with `secret`
+   * (HMAC-SHA256; at least 16 characters, required with `url`).
+   */
+  readonly screenPop?: { readonly url?: string; readonly secret?: string };
 }
 
 /**
@@ -85,5 +90,14 @@ export const configSchema = {
       },
     },
     endedCallRetentionSeconds: { type: 'integer', minimum: 0, maximum: 30 * 24 * 3600 },
+    screenPop: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        url: { type: 'string', pattern: '^https?://[^\\s]+$' },
+        // Length is checked in the loader so the error never quotes the secret.
+        secret: { type: 'string' },
+      },
+    },
   },
 } as const;

@@ -11,6 +11,8 @@ export interface DemoOrder {
   statusText: string;
   /** Expected delivery date (`YYYY-MM-DD`), for shipped orders. */
   eta?: string;
+  /** Queue priority of a caller asking about this order (the support queue reads it): cancelled orders go first. */
+  priority: number;
 }
 
 /**
@@ -22,11 +24,11 @@ export function demoOrder(orderId: string, now: number): DemoOrder {
   if (last <= 3) {
     const eta = new Date(now + (1 + (Number(orderId) % 5)) * 86_400_000);
     const day = eta.toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' });
-    return { orderId, status: 'shipped', statusText: `Your order has shipped and should arrive on ${day}.`, eta: eta.toISOString().slice(0, 10) };
+    return { orderId, status: 'shipped', statusText: `Your order has shipped and should arrive on ${day}.`, eta: eta.toISOString().slice(0, 10), priority: 0 };
   }
-  if (last <= 6) return { orderId, status: 'processing', statusText: 'Your order is being prepared and will ship within two business days.' };
-  if (last <= 8) return { orderId, status: 'delivered', statusText: 'Your order has been delivered.' };
-  return { orderId, status: 'cancelled', statusText: 'Your order was cancelled. No payment was taken.' };
+  if (last <= 6) return { orderId, status: 'processing', statusText: 'Your order is being prepared and will ship within two business days.', priority: 0 };
+  if (last <= 8) return { orderId, status: 'delivered', statusText: 'Your order has been delivered.', priority: 0 };
+  return { orderId, status: 'cancelled', statusText: 'Your order was cancelled. No payment was taken.', priority: 5 };
 }
 
 /** Luhn check of a card number. */

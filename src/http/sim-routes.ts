@@ -14,13 +14,24 @@ export interface SimLegControl {
   advance(ms: number): Promise<void>;
 }
 
+/** The far-end controls of a simulated agent's phone (an outbound `SimLeg` to `sim:<agentId>`). */
+export interface SimAgentLegControl extends SimLegControl {
+  remoteAnswer(): unknown;
+  remoteReject(): unknown;
+}
+
 /** What the API needs of the simulated PBX (`SimTelephonyDriver`). */
 export interface SimControl {
   placeCall(request: { to: string; from?: string; callerName?: string; at?: number }): { id: string };
   getLeg(id: string): SimLegControl | undefined;
+  /** Simulated agents' phones: whether they pick up by themselves (`auto`) or wait (`manual`). */
+  setAgentAnswerMode?(agentId: string, mode: 'auto' | 'manual'): void;
+  /** The agent's live (ringing or up) leg, newest first. */
+  agentLeg?(agentId: string): SimAgentLegControl | undefined;
 }
 
 const NUMBER = /^\+?[0-9*#]{1,32}$/;
+const AGENT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const NUMBER_RULE = { pattern: NUMBER, max: 33, describe: 'a phone number or extension (digits, * and #, optional leading +)' };
 
 /**
@@ -71,7 +82,42 @@ export function simRoutes(deps: { sim?: SimControl; pbx: string; calls?: Pick<Ca
     await leg.remoteHangup();
     res.json(legState(leg));
   });
+
+  // The agent's side of an ACD offer: pick up, refuse (busy) or hang up the agent's phone.
+  router.post('/sim/agents/:id/answer', async (req, res) => {
+    const leg = agentLeg(deps.sim!, req.params.id);
+    if (leg.status === 'up') {
+      throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `agent ${req.params.id} already answered`, { agentId: req.params.id, callId: leg.id });
+    }
+    await leg.remoteAnswer();
+    res.json(legState(leg));
+  });
+
+  router.post('/sim/agents/:id/reject', async (req, res) => {
+    const leg = agentLeg(deps.sim!, req.params.id);
+    if (leg.status === 'up') {
+      throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `agent ${req.params.id} is on the call already: hang up instead`, { agentId: req.params.id, callId: leg.id });
+    }
+    await leg.remoteReject();
+    res.json(legState(leg));
+  });
+
+  router.post('/sim/agents/:id/hangup', async (req, res) => {
+    const leg = agentLeg(deps.sim!, req.params.id);
+    await leg.remoteHangup();
+    res.json(legState(leg));
+  });
   return router;
+}
+
+function agentLeg(sim: SimControl, agentId: string): SimAgentLegControl {
+  if (!AGENT_ID.test(agentId)) {
+    throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'agent ids are 1 to 64 letters, digits, `_`, `.` or `-`', { field: 'id' });
+  }
+  if (!sim.agentLeg) throw hotlineError('HOTLINE_ERR_UNSUPPORTED', 'this simulated PBX has no agent phones');
+  const leg = sim.agentLeg(agentId);
+  if (!leg) throw hotlineError('HOTLINE_ERR_NO_SUCH_CALL', `agent ${agentId} has no ringing or live call`, { agentId });
+  return leg;
 }
 
 async function liveLeg(deps: { sim?: SimControl; calls?: Pick<CallsReader, 'getCall'> }, id: string): Promise<SimLegControl> {

@@ -13,6 +13,7 @@ export const REDACT_PATHS: readonly string[] = [
   'card', '*.card', '*.cardNumber', '*.card_number', '*.card_expiry', '*.card_cvv',
   'cvv', '*.cvv', 'expiry', '*.expiry',
   'apiKey', '*.apiKey', 'api_key', '*.api_key',
+  'secret', '*.secret', '*.*.secret',
 ];
 
 /** Options of {@link createLogger}. */

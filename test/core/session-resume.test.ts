@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FlowDocument } from '../../src/core/flow/types.ts';
 import { createRig } from '../support/call-rig.ts';
+import { createAcdRig, queueFromYaml } from '../acd/acd-rig.ts';
 
 const flow: FlowDocument = {
   id: 'main',
@@ -52,23 +53,28 @@ describe('resuming a call after a restart', () => {
   });
 
   it('keeps a queue place and its deadline across a restart', async () => {
-    const rig = await createRig([flow]);
+    const rig = await createAcdRig([flow], [queueFromYaml('queue: billing\n')]);
     const leg = await rig.call('100');
     await rig.toInput(leg);
     await leg.pressDigits('1');
     await rig.toInput(leg);
     assert.equal(rig.calls.session(leg.id)?.currentStep(), 'wait');
     await leg.advance(40_000);
+    const place = await rig.acdStore.getCaller(leg.id);
+    assert.equal(place?.state, 'waiting');
 
     await rig.restart();
     await rig.calls.accept(leg, { recovered: true });
     await rig.toInput(leg);
     assert.equal(rig.calls.session(leg.id)?.currentStep(), 'wait');
+    assert.equal((await rig.acdStore.getCaller(leg.id))?.enqueuedAt, place?.enqueuedAt, 'same place in line');
     await leg.advance(19_000);
     assert.equal(rig.calls.session(leg.id)?.currentStep(), 'wait', 'deadline not reached after 59 s in all');
     await leg.advance(1_000);
     await rig.toEnd(leg);
     assert.deepEqual(rig.steps(leg.id), ['welcome', 'menu', 'wait', 'sorry', 'bye']);
+    assert.equal(await rig.acdStore.getCaller(leg.id), undefined, 'out of the queue');
+    rig.stop();
   });
 
   it('keeps the flow version a call started with when a new version is published', async () => {

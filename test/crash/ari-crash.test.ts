@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedisConnection, RedisSessionStore } from '../../src/adapters/redis/redis-client.ts';
@@ -69,6 +69,8 @@ describe('kill -9 of Hotline on ARI: calls resume from Redis', () => {
     fake = await new FakeAriServer({ username: 'hotline', password: 'ari-crash-secret' }).start();
     flowsDir = mkdtempSync(join(tmpdir(), 'hotline-crash-'));
     writeFileSync(join(flowsDir, 'crash-line.yaml'), FLOW);
+    mkdirSync(join(flowsDir, 'queues'));
+    writeFileSync(join(flowsDir, 'queues', 'billing.yaml'), 'queue: billing\n');
     port = await freePort();
     env = {
       PBX: 'ari',
@@ -129,6 +131,11 @@ describe('kill -9 of Hotline on ARI: calls resume from Redis', () => {
     fake.sendDtmf(b, '1');
     await waitFor(() => fake.channels.get(b)?.moh !== undefined, 'hold music on B');
     await waitFor(async () => (await stored(b))?.step === 'billing', 'B in the queue, stored');
+    const queued = async () => {
+      const res = await fetch(`${base()}/api/queues/billing`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      return ((await res.json()) as { callers: Array<{ callId: string; waitSeconds: number }> }).callers;
+    };
+    assert.deepEqual((await queued()).map((c) => c.callId), [b], 'B is in line in the ACD');
     assert.deepEqual([plays(a), plays(b)], [
       ['sound:hotline/welcome', 'sound:hotline/main-menu'],
       ['sound:hotline/welcome', 'sound:hotline/main-menu'],
@@ -150,6 +157,7 @@ describe('kill -9 of Hotline on ARI: calls resume from Redis', () => {
     assert.deepEqual(playsAfter(a), ['sound:hotline/main-menu'], 'the menu asks again; the welcome is not replayed');
     assert.deepEqual(playsAfter(b), [], 'a caller in the queue hears no prompt again');
     assert.equal(fake.channels.get(b)?.moh, 'default');
+    assert.deepEqual((await queued()).map((c) => c.callId), [b], 'B kept their place in line across the restart');
 
     fake.sendDtmf(a, '2');
     await waitFor(() => !fake.channels.has(a), 'A hung up by the flow');

@@ -25,6 +25,7 @@ import type { SessionRecord } from '../../src/ports/stores.ts';
 import { TableHttpClient } from '../support/call-rig.ts';
 import { ariFarEnd, eslFarEnd, simFarEnd, type FarEnd, type FarEndFactory } from '../support/far-end.ts';
 import { generateWalks, transitionRecorder, type Walk } from '../support/flow-paths.ts';
+import { ScriptedQueues } from '../support/scripted-queues.ts';
 
 /** A memory store that remembers every record it was given: what a crash at any moment leaves. */
 class HistoryStore extends MemorySessionStore {
@@ -78,6 +79,7 @@ async function replay(factory: FarEndFactory, flow: CompiledFlow, route: Walk, r
     http,
     transferAllow: walk.some((e) => e.type === 'transfer.failed') ? ['^$'] : ['.*'],
     inspect: (ev) => recorder.inspect(ev),
+    queues: new ScriptedQueues(walk),
     startAt: START_AT[hours?.type === 'check.result' ? hours.outcome : 'open']!,
   });
   try {
@@ -113,7 +115,10 @@ async function perform(far: FarEnd, event: FlowEvent, crashes: Walk['crashes'], 
       return far.remoteHangup();
     case 'recording.done':
       return far.pressDigits('#'); // the voicemail step ends its recording on #
+    // What the ACD decides by itself arrives as its events; status answers come from ScriptedQueues.
+    case 'queue.answered':
     case 'queue.done':
+    case 'queue.timeout':
     case 'queue.error':
       far.session()?.deliver(event);
       return far.quiet();

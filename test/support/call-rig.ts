@@ -49,6 +49,8 @@ export interface RigOptions {
   inspect?: CallServiceDeps['inspect'];
   /** Flows already compiled (shipped flows loaded from files). */
   resolver?: FlowResolver & { compiled: CompiledFlow[] };
+  /** Called with every call service the rig makes (at start and on each restart), e.g. to give it an ACD. */
+  onCalls?: (calls: CallService) => void;
 }
 
 /** A simulated PBX, a store and a call service running `docs`: what a session test needs. */
@@ -74,6 +76,7 @@ export async function createRig(docs: FlowDocument[], options: RigOptions = {}) 
   };
   let calls = new CallService(deps);
   calls.on((e) => events.push(e));
+  options.onCalls?.(calls);
   await driver.start((leg, info) => calls.handleIncoming(leg, info));
 
   const rig = {
@@ -142,6 +145,7 @@ export async function createRig(docs: FlowDocument[], options: RigOptions = {}) 
       await calls.shutdown();
       calls = new CallService(deps);
       calls.on((e) => events.push(e));
+      options.onCalls?.(calls);
     },
   };
   return rig;

@@ -33,6 +33,8 @@ export interface HotlineSetup {
   http: HttpClient;
   transferAllow: string[];
   inspect?: CallServiceDeps['inspect'];
+  /** The ACD `queue` steps talk to. */
+  queues?: CallServiceDeps['queues'];
   /** Wall time the call starts at (business hours depend on it). */
   startAt: number;
 }
@@ -127,6 +129,7 @@ function serviceDeps(setup: HotlineSetup, driver: TelephonyDriver, clock: CallSe
     transferAllow: setup.transferAllow,
     endedRetentionMs: 60_000,
     ...(setup.inspect ? { inspect: setup.inspect } : {}),
+    ...(setup.queues ? { queues: setup.queues } : {}),
   };
 }
 

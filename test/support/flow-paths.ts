@@ -95,7 +95,15 @@ export function candidateEvents(snapshot: Snap): FlowEvent[] {
       events.push({ type: 'recording.failed', recordingId: ctx.pending, code: 'HOTLINE_ERR_PBX' });
     }
   }
+  if (ctx.pending && handles('queue.status')) {
+    // Something new to say (position 2, 3 minutes), then nothing new (same answer again).
+    const progress = ctx.queue;
+    const fresh = progress?.announcedPosition == null;
+    events.push({ type: 'queue.status', checkId: ctx.pending, position: fresh ? 2 : progress!.announcedPosition!, ewtMinutes: fresh ? 3 : progress!.announcedEwt!, everyMs: 600_000, sayPosition: true, sayWait: true });
+  }
+  if (handles('queue.answered')) events.push({ type: 'queue.answered', queue: 'q', agentId: 'agent' });
   if (handles('queue.done')) events.push({ type: 'queue.done', queue: 'q' });
+  if (handles('queue.timeout')) for (const action of ['voicemail', 'leave'] as const) events.push({ type: 'queue.timeout', queue: 'q', action });
   if (handles('queue.error')) events.push({ type: 'queue.error', queue: 'q', code: 'HOTLINE_ERR_INTERNAL' });
   if (handles('session.resumed')) events.push({ type: 'session.resumed' });
   events.push({ type: 'call.hangup', cause: 'normal', by: 'remote' });
@@ -109,7 +117,17 @@ function stateOf(snapshot: Snap): { value: unknown; pending: boolean } {
 /** Merges states that differ only in counters and ids, so loops (repeat key) stay finite. */
 function serialize(snapshot: Snap): string {
   const c = snapshot.context as FlowContext;
-  return JSON.stringify([snapshot.value, snapshot.status, c.attempts, c.digits.length, c.terminated, Object.keys(c.vars).sort(), c.pending !== null, c.playing !== null]);
+  return JSON.stringify([
+    snapshot.value,
+    snapshot.status,
+    c.attempts,
+    c.digits.length,
+    c.terminated,
+    Object.keys(c.vars).sort(),
+    c.pending !== null,
+    c.playing !== null,
+    c.queue?.announcedPosition != null,
+  ]);
 }
 
 /**

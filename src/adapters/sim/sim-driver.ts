@@ -11,6 +11,7 @@ import type {
 } from '../../ports/telephony.ts';
 import { hotlineError } from '../../core/errors.ts';
 import { audioPaths, type AudioPath } from './audio-paths.ts';
+import { SimAgents, type SimAnswerMode } from './sim-agents.ts';
 import { SimBridge } from './sim-bridge.ts';
 import { SimLeg } from './sim-leg.ts';
 import { SimSupervision } from './sim-supervision.ts';
@@ -42,7 +43,10 @@ export interface SimPlaceCallRequest {
 
 /** An originate request with the simulator's extras. */
 export type SimOriginateRequest = OriginateRequest & {
-  /** The far end answers by itself after this long (simulated agents). Also read from `variables.sim_auto_answer_ms`. */
+  /**
+   * The far end answers by itself after this long. Also read from `variables.sim_auto_answer_ms`;
+   * without either, a `sim:<agentId>` phone follows its agent's answer mode (see {@link SimAgents}).
+   */
   autoAnswerAfterMs?: number;
 };
 
@@ -75,6 +79,7 @@ export class SimTelephonyDriver implements TelephonyDriver {
   readonly #bridges = new Map<string, SimBridge>();
   readonly #supervisions = new Map<string, SimSupervision>();
   readonly #legListeners = new Set<(leg: SimLeg) => void>();
+  readonly #agents = new SimAgents({ legs: () => this.legs() });
   #onCall: IncomingCallHandler | undefined;
 
   constructor(options: SimDriverOptions) {
@@ -169,8 +174,22 @@ export class SimTelephonyDriver implements TelephonyDriver {
       at: this.#now(),
       variables,
     });
-    leg.ring(request.timeoutMs, request.autoAnswerAfterMs ?? parseMs(variables.sim_auto_answer_ms));
+    leg.ring(request.timeoutMs, request.autoAnswerAfterMs ?? parseMs(variables.sim_auto_answer_ms) ?? this.#agents.autoAnswerFor(request.to));
     return leg;
+  }
+
+  /**
+   * Whether the phone of simulated agent `agentId` (endpoint `sim:<agentId>`) picks up by itself
+   * one simulated second after it starts ringing (`auto`, the default) or waits (`manual`).
+   * @throws `HOTLINE_ERR_BAD_REQUEST` for an invalid agent id or mode.
+   */
+  setAgentAnswerMode(agentId: string, mode: SimAnswerMode): void {
+    this.#agents.setAnswerMode(agentId, mode);
+  }
+
+  /** The live (ringing or up) outbound leg to `sim:<agentId>`, newest first. */
+  agentLeg(agentId: string): SimLeg | undefined {
+    return this.#agents.agentLeg(agentId);
   }
 
   async createBridge(options: { id?: string; purpose?: string } = {}): Promise<SimBridge> {

@@ -8,6 +8,7 @@ import { CallSession, type CallSessionHandle, type SessionDeps } from './call-se
 import { toCallView } from './call-view.ts';
 import { selectFlow, type FlowResolver } from './flow-selection.ts';
 import type { CallServiceEvent, CallServiceListener, CallView } from './types.ts';
+import type { QueueHost } from '../acd/queue-host.ts';
 
 export type { FlowResolver } from './flow-selection.ts';
 export type { CallSessionHandle } from './call-session.ts';
@@ -31,6 +32,8 @@ export interface CallServiceDeps {
   endedRetentionMs: number;
   /** XState inspection hook passed to every session (coverage tooling, debugging). */
   inspect?: SessionDeps['inspect'];
+  /** The ACD for `queue` steps (set later with {@link CallService.useQueues} when built after the service). */
+  queues?: QueueHost;
 }
 
 /**
@@ -47,10 +50,12 @@ export class CallService {
   readonly #listeners = new Set<CallServiceListener>();
   readonly #transferAllow: RegExp[];
   readonly #logger: Logger;
+  #queues: QueueHost | undefined;
 
   constructor(deps: CallServiceDeps) {
     this.#deps = deps;
     this.#logger = deps.logger;
+    this.#queues = deps.queues;
     this.#transferAllow = deps.transferAllow.map((source) => new RegExp(source));
   }
 
@@ -110,6 +115,11 @@ export class CallService {
     });
   }
 
+  /** Sets the ACD that `queue` steps of calls started from now on use. */
+  useQueues(queues: QueueHost): void {
+    this.#queues = queues;
+  }
+
   /** The live session of a call on this node. */
   session(callId: string): CallSessionHandle | undefined {
     return this.#sessions.get(callId);
@@ -153,6 +163,7 @@ export class CallService {
       endedRetentionMs: this.#deps.endedRetentionMs,
       publish: (event) => this.#emit(event),
       ...(this.#deps.inspect ? { inspect: this.#deps.inspect } : {}),
+      ...(this.#queues ? { queues: this.#queues } : {}),
     };
   }
 

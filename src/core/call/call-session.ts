@@ -10,6 +10,7 @@ import { redactVariables } from './call-view.ts';
 import { runEffect, type EffectHost } from './effect-runner.ts';
 import type { FlowContext, FlowEffect, FlowEvent, FlowInput } from './events.ts';
 import type { CallServiceEvent } from './types.ts';
+import type { QueueHost } from '../acd/queue-host.ts';
 
 /** What a session needs; the call service builds it per call. */
 export interface SessionDeps {
@@ -22,6 +23,8 @@ export interface SessionDeps {
   settings: Record<string, string>;
   transferAllow: readonly RegExp[];
   endedRetentionMs: number;
+  /** The ACD, for `queue` steps. */
+  queues?: QueueHost;
   publish(event: CallServiceEvent): void;
   /** XState inspection hook (coverage tooling, debugging). */
   inspect?: (event: InspectionEvent) => void;
@@ -43,6 +46,8 @@ export interface CallSessionHandle {
    * action) into the flow machine.
    */
   deliver(event: FlowEvent): void;
+  /** Results of `http` steps marked for the agent's screen pop. */
+  screenPop(): Record<string, unknown>;
 }
 
 /**
@@ -57,6 +62,7 @@ export class CallSession implements CallSessionHandle, EffectHost {
   readonly logger: Logger;
   readonly timers: TimerService;
   readonly transferAllow: readonly RegExp[];
+  readonly queues?: QueueHost;
   readonly done: Promise<void>;
 
   readonly #deps: SessionDeps;
@@ -80,6 +86,7 @@ export class CallSession implements CallSessionHandle, EffectHost {
     this.clock = deps.clock;
     this.http = deps.http;
     this.transferAllow = deps.transferAllow;
+    if (deps.queues) this.queues = deps.queues;
     this.logger = deps.logger.child({ callId: record.callId, flowId: record.flowId, driver: record.driver });
     this.timers = new TimerService(deps.clock, (id) => this.#send({ type: 'timer.fired', id }));
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
@@ -177,6 +184,15 @@ export class CallSession implements CallSessionHandle, EffectHost {
   }
 
   // EffectHost -------------------------------------------------------------------------------
+
+  variables(): Record<string, unknown> {
+    return (this.#actor?.getSnapshot().context as FlowContext | undefined)?.vars ?? {};
+  }
+
+  /** Results of `http` steps kept for the agent's screen pop. */
+  screenPop(): Record<string, unknown> {
+    return (this.#actor?.getSnapshot().context as FlowContext | undefined)?.screenPop ?? {};
+  }
 
   dispatch(event: FlowEvent): void {
     // Effects run inside a transition: deliver their results after it.

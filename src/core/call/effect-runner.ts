@@ -2,9 +2,10 @@ import type { HttpClient } from '../../ports/http-client.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { CallLeg, TransferTarget } from '../../ports/telephony.ts';
 import type { Clock } from '../../ports/clock.ts';
-import { isHotlineError } from '../errors.ts';
+import { hotlineError, isHotlineError } from '../errors.ts';
 import { evaluateHours } from '../eval/hours.ts';
 import type { TimerService } from '../timers/timer-service.ts';
+import type { QueueHost } from '../acd/queue-host.ts';
 import type { FlowEffect, FlowEvent } from './events.ts';
 
 /** What the effect runner needs from its session. */
@@ -15,6 +16,10 @@ export interface EffectHost {
   readonly timers: TimerService;
   readonly logger: Logger;
   readonly transferAllow: readonly RegExp[];
+  /** The ACD, when this node runs one (`queue` steps fail with `queue.error` without it). */
+  readonly queues?: QueueHost;
+  /** The flow's variables now (the ACD reads priorities from them). */
+  variables(): Record<string, unknown>;
   /** Sends a result back into the flow machine (after the current transition). */
   dispatch(event: FlowEvent): void;
   onStep(step: string, kind: string): void;
@@ -128,6 +133,12 @@ export function runEffect(host: EffectHost, effect: FlowEffect): void {
       else host.leg.stopSpeech?.().catch((err: unknown) => warnUnlessGone(host, err, 'speech stop failed'));
       return;
     }
+    case 'effect.queue-join':
+    case 'effect.queue-leave':
+    case 'effect.queue-status':
+    case 'effect.queue-connect':
+      runQueueEffect(host, effect);
+      return;
     case 'effect.hangup':
       host.markLeaving('hangup');
       host.leg.hangup(effect.cause).catch((err: unknown) => warnUnlessGone(host, err, 'hangup failed'));
@@ -161,6 +172,44 @@ function transfer(host: EffectHost, effect: Extract<FlowEffect, { type: 'effect.
       fail(isHotlineError(err) ? err.code : 'HOTLINE_ERR_PBX', err instanceof Error ? err.message : String(err));
     },
   );
+}
+
+function runQueueEffect(
+  host: EffectHost,
+  effect: Extract<FlowEffect, { type: 'effect.queue-join' | 'effect.queue-leave' | 'effect.queue-status' | 'effect.queue-connect' }>,
+): void {
+  const acd = host.queues;
+  const callId = host.leg.id;
+  const queueError = (queue: string, err: unknown) => {
+    if (ignorable(host, err)) return;
+    host.logger.warn({ err: describe(err), queue }, 'queue operation failed');
+    host.dispatch({ type: 'queue.error', queue, code: isHotlineError(err) ? err.code : 'HOTLINE_ERR_INTERNAL', message: err instanceof Error ? err.message : String(err) });
+  };
+  switch (effect.type) {
+    case 'effect.queue-join':
+      if (!acd) return queueError(effect.queue, hotlineError('HOTLINE_ERR_UNSUPPORTED', 'this node runs no ACD'));
+      acd
+        .join({ callId, queue: effect.queue, from: host.leg.from, vars: host.variables(), ...(effect.priority === undefined ? {} : { priority: effect.priority }) })
+        .catch((err: unknown) => queueError(effect.queue, err));
+      return;
+    case 'effect.queue-leave':
+      acd?.leave(callId, effect.reason).catch((err: unknown) => host.logger.warn({ err: describe(err), queue: effect.queue }, 'leaving the queue failed'));
+      return;
+    case 'effect.queue-status': {
+      // A failed check answers "nothing to say" so the wait goes on and asks again later.
+      const quiet = { position: 0, ewtMinutes: 0, everyMs: 0, sayPosition: false, sayWait: false };
+      (acd ? acd.status(callId) : Promise.resolve(quiet))
+        .catch((err: unknown) => {
+          host.logger.warn({ err: describe(err), queue: effect.queue }, 'queue status failed');
+          return quiet;
+        })
+        .then((status) => host.dispatch({ type: 'queue.status', checkId: effect.checkId, ...status }));
+      return;
+    }
+    case 'effect.queue-connect':
+      acd?.connect(callId).catch((err: unknown) => queueError(effect.queue, err));
+      return;
+  }
 }
 
 function ignorable(host: EffectHost, err: unknown): boolean {

@@ -14,8 +14,21 @@ export type FlowEvent =
   | { type: 'transfer.failed'; transferId: string; code: string; message: string }
   | { type: 'recording.done'; recordingId: string; reason: string; durationMs?: number }
   | { type: 'recording.failed'; recordingId: string; code: string }
+  | { type: 'queue.answered'; queue: string; agentId: string }
   | { type: 'queue.done'; queue: string }
-  | { type: 'queue.error'; queue: string; code: string }
+  | { type: 'queue.error'; queue: string; code: string; message?: string }
+  | { type: 'queue.timeout'; queue: string; action: 'leave' | 'voicemail' | 'callback' }
+  | {
+      type: 'queue.status';
+      checkId: string;
+      position: number;
+      ewtMinutes: number;
+      /** Announce at least this often even when nothing changed (the queue file's `announce.every`). */
+      everyMs: number;
+      sayPosition: boolean;
+      sayWait: boolean;
+    }
+
   | { type: 'session.resumed' };
 
 /**
@@ -42,6 +55,10 @@ export type FlowEffect =
   | { type: 'effect.transfer'; step: string; transferId: string; to: string }
   | { type: 'effect.record'; step: string; recordingId: string; maxDurationMs: number; beep: boolean; terminateOn?: string }
   | { type: 'effect.hold'; on: boolean }
+  | { type: 'effect.queue-join'; step: string; queue: string; priority?: number }
+  | { type: 'effect.queue-leave'; queue: string; reason: 'abandoned' | 'completed' | 'timeout' | 'left' }
+  | { type: 'effect.queue-status'; checkId: string; queue: string }
+  | { type: 'effect.queue-connect'; queue: string }
   | { type: 'effect.speech'; on: boolean; language?: string; hints?: string[] }
   | { type: 'effect.hangup'; cause: 'normal' | 'busy' | 'rejected' | 'unavailable' }
   | { type: 'effect.end'; outcome: string };
@@ -71,6 +88,21 @@ export interface FlowContext {
   screenPop: Record<string, unknown>;
   lastError: { code: string; message: string } | null;
   outcome: string | null;
+  /** Progress of the current queue wait: what was last said, so announcements repeat only on change or period. */
+  queue?: QueueProgress | null;
+}
+
+/** What a caller waiting in a queue was last told. */
+export interface QueueProgress {
+  position: number | null;
+  ewtMinutes: number | null;
+  announcedPosition: number | null;
+  announcedEwt: number | null;
+  /** Time since the last announcement, counted in status checks. */
+  sinceAnnounceMs: number;
+  /** What the queue file says to announce. */
+  sayPosition?: boolean;
+  sayWait?: boolean;
 }
 
 /** Input to create a flow actor. */

@@ -1,5 +1,6 @@
 import { assign, emit, enqueueActions, setup } from 'xstate';
-import type { FlowContext, FlowEffect, FlowEvent, FlowInput } from '../call/events.ts';
+import type { FlowContext, FlowEffect, FlowEvent, FlowInput, QueueProgress } from '../call/events.ts';
+import { queueLeaveReason, queuePriority, queueStatusMedia, shouldAnnounce } from './queue-actions.ts';
 import type { Condition, Prompt } from './types.ts';
 import { evaluateCondition } from '../eval/condition.ts';
 import { resolvePrompt } from '../eval/prompt.ts';
@@ -152,6 +153,44 @@ export const flowSetup = setup({
       pending: null,
     })),
     hold: emit((_, params: { on: boolean }) => ({ type: 'effect.hold' as const, on: params.on })),
+
+    queueJoin: enqueueActions(({ context, enqueue }, params: { step: string; queue: string; priority?: number | string }) => {
+      const priority = queuePriority(params.priority, scopeOf(context));
+      enqueue.assign({ queue: { position: null, ewtMinutes: null, announcedPosition: null, announcedEwt: null, sinceAnnounceMs: 0 } });
+      enqueue.emit({ type: 'effect.queue-join', step: params.step, queue: params.queue, ...(priority === undefined ? {} : { priority }) });
+    }),
+    queueLeave: emit(({ event }, params: { queue: string }) => ({ type: 'effect.queue-leave' as const, queue: params.queue, reason: queueLeaveReason(event) })),
+    queueStatusCheck: enqueueActions(({ context, enqueue }, params: { queue: string }) => {
+      const seq = context.seq + 1;
+      const checkId = `${context.callId}:queue:${seq}`;
+      enqueue.assign({ seq, pending: checkId });
+      enqueue.emit({ type: 'effect.queue-status', checkId, queue: params.queue });
+    }),
+    queueStoreStatus: assign(({ context, event }, params: { pollMs: number }) => {
+      if (event.type !== 'queue.status') return {};
+      const before: QueueProgress = context.queue ?? { position: null, ewtMinutes: null, announcedPosition: null, announcedEwt: null, sinceAnnounceMs: 0 };
+      return {
+        pending: null,
+        queue: {
+          ...before,
+          position: event.position,
+          ewtMinutes: event.ewtMinutes,
+          sayPosition: event.sayPosition,
+          sayWait: event.sayWait,
+          sinceAnnounceMs: before.sinceAnnounceMs + params.pollMs,
+        },
+      };
+    }),
+    queuePlayStatus: enqueueActions(({ context, enqueue }, params: { step: string }) => {
+      const q = context.queue;
+      if (!q) return;
+      const seq = context.seq + 1;
+      const playbackId = mediaId(context.callId, params.step, seq);
+      enqueue.assign({ seq, playing: playbackId, queue: { ...q, announcedPosition: q.position, announcedEwt: q.ewtMinutes, sinceAnnounceMs: 0 } });
+      enqueue.emit({ type: 'effect.play', step: params.step, playbackId, media: queueStatusMedia(q, { sayPosition: q.sayPosition ?? false, sayWait: q.sayWait ?? false }), bargeIn: false });
+    }),
+    queueConnect: emit((_, params: { queue: string }) => ({ type: 'effect.queue-connect' as const, queue: params.queue })),
+    queueClear: assign({ queue: null }),
     speech: emit((_, params: { on: boolean; language?: string; hints?: string[] }) => ({ type: 'effect.speech' as const, ...params })),
     hangup: emit((_, params: { cause: 'normal' | 'busy' | 'rejected' | 'unavailable' }) => ({ type: 'effect.hangup' as const, cause: params.cause })),
     setOutcome: assign((_, params: { outcome: string }) => ({ outcome: params.outcome })),
@@ -186,6 +225,10 @@ export const flowSetup = setup({
       context.digits.length <= params.maxDigits &&
       (params.pattern === null || new RegExp(`^(?:${params.pattern})$`).test(context.digits)),
     gatherEmpty: ({ context }) => context.digits.length === 0,
+    queueShouldAnnounce: ({ context, event }, params: { pollMs: number }) =>
+      event.type === 'queue.status' && event.checkId === context.pending && shouldAnnounce(context.queue ?? null, event, params.pollMs),
+    queueTimeoutIs: ({ event }, params: { action: string }) => event.type === 'queue.timeout' && event.action === params.action,
+    isPendingQueueStatus: ({ context, event }) => event.type === 'queue.status' && event.checkId === context.pending,
   },
 });
 
@@ -207,5 +250,6 @@ export function initialContext(input: FlowInput): FlowContext {
     screenPop: {},
     lastError: null,
     outcome: null,
+    queue: null,
   };
 }

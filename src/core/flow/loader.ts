@@ -94,7 +94,11 @@ export function pointerSegments(ptr: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function createPositionLookup(doc: Document, at: (offset: number) => SourcePosition): PositionLookup {
+/**
+ * Position lookup over a parsed YAML document (also used by the queue-file loader).
+ * `at` turns a character offset into a line and column (a `LineCounter` does).
+ */
+export function createPositionLookup(doc: Document, at: (offset: number) => SourcePosition): PositionLookup {
   const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
   /** Walks to the node at `ptr`; returns it with the key node of its last step (if a map entry). */
   const walk = (ptr: string): { node: YamlNode | undefined; key: YamlNode | undefined } | undefined => {

@@ -29,8 +29,8 @@ export interface FlowRegistryOptions {
   sounds?: SoundLibrary;
   /** Transfer allowlist patterns (see `ValidateOptions`). */
   transferAllow?: string[];
-  /** Configured queue names; omitted = queue names are not checked. */
-  knownQueues?: string[];
+  /** Configured queue names (or a getter, so reloaded queue files count); omitted = queue names are not checked. */
+  knownQueues?: readonly string[] | (() => readonly string[]);
   /** Where version sources go so other processes can recompile them. */
   versions?: FlowVersionStore;
   logger?: Logger;
@@ -212,7 +212,9 @@ export class FlowRegistry {
     const checked = validateFlows(set, {
       sounds: this.options.sounds,
       transferAllow: this.options.transferAllow,
-      knownQueues: this.options.knownQueues,
+      ...(this.options.knownQueues === undefined
+        ? {}
+        : { knownQueues: typeof this.options.knownQueues === 'function' ? this.options.knownQueues() : this.options.knownQueues }),
     }).filter((d) => !fallback.has(d.file));
     diagnostics.push(...checked);
 

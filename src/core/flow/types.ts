@@ -152,9 +152,16 @@ export interface TransferStep extends StepBase {
 export interface QueueStep extends StepBase {
   type: 'queue';
   queue: string;
-  /** Give up waiting after this long (`timeout` event). */
+  /** Give up waiting after this long (`timeout` event), on top of the queue file's own `maxWait`. */
   maxWait?: Duration;
+  /** Played once on joining, before the hold music. */
   prompt?: Prompt;
+  /** Keys that leave the queue while waiting: digit → step (e.g. `"1": voicemail`). */
+  keys?: Record<string, string>;
+  /** This caller's priority (a number or a template such as `${vars.order.priority}`); overrides the queue's rules when set. */
+  priority?: number | string;
+  /** How often the position and wait time are checked for an announcement. Default 10s. */
+  statusEvery?: Duration;
 }
 
 export interface VoicemailStep extends StepBase {
@@ -221,7 +228,7 @@ export const STEP_EVENTS: Record<StepKind, { required: readonly string[]; option
   http: { required: ['done', 'error'], optional: [] },
   set: { required: ['done'], optional: [] },
   transfer: { required: ['error'], optional: [] },
-  queue: { required: ['done', 'timeout'], optional: ['error'] },
+  queue: { required: ['done', 'timeout'], optional: ['error', 'voicemail'] },
   voicemail: { required: ['done'], optional: [] },
   subflow: { required: ['done'], optional: ['error'] },
   return: { required: [], optional: [] },

@@ -2,33 +2,100 @@ import type { QueueStep } from '../flow/types.ts';
 import { enterStep, promptState, type StepCompiler } from './step-compiler.ts';
 
 /**
- * `queue`: the caller waits on hold for an agent; `done` once the agent conversation ended,
- * `timeout` after `maxWait`. A resumed wait keeps its deadline (the timer is persisted) and
- * only restarts the music.
+ * `queue`: the caller waits in line for an agent. Waiting is a statechart, not a loop:
+ *
+ * - `intro` plays the step's prompt (the caller is already in line while it plays);
+ * - `waiting` is parallel, music on hold throughout: `announcements` asks the ACD every
+ *   `statusEvery` and says the position and wait when they changed or the period passed
+ *   (pausing the music meanwhile); `breakout` leaves on a key of `keys`; `agent` ends the wait
+ *   when the ACD reports an answer;
+ * - `connected` once an agent answered: the ACD bridges the call; `queue.done` when the agent
+ *   leg ends continues the flow (e.g. a survey).
+ *
+ * Any region can end the wait: the ACD's answer, its max-wait verdict (`queue.timeout`, to
+ * `voicemail` or `timeout`), the step's own `maxWait`, a key, or the caller hanging up. Leaving
+ * the step by any path takes the caller out of the ACD.
  */
 export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
   const id = ctx.id(stepId);
-  const timerId = `${id}:max-wait`;
-  const error = ctx.targetOrUndefined(stepId, step, 'error');
+  const maxWaitId = `${id}:max-wait`;
+  const pollId = `${id}:status`;
+  const pollMs = ctx.ms(step.statusEvery, 10_000);
+  const queue = step.queue;
+  const timeout = ctx.target(stepId, step, 'timeout');
+  const error = ctx.targetOrUndefined(stepId, step, 'error') ?? timeout;
+  const voicemail = ctx.targetOrUndefined(stepId, step, 'voicemail');
+  const keys = Object.entries(step.keys ?? {}).map(([key, target]) => ({ guard: { type: 'digitIs', params: { key } }, target: ctx.ref(target) }));
+  const join = { type: 'queueJoin', params: { step: id, queue, ...(step.priority === undefined ? {} : { priority: step.priority }) } };
   return {
     id,
-    initial: 'announce',
-    entry: [enterStep(ctx, stepId, 'queue'), { type: 'startTimer', params: { id: timerId, ms: ctx.ms(step.maxWait, 3_600_000) } }],
-    exit: [{ type: 'cancelTimer', params: { id: timerId } }],
+    initial: 'intro',
+    entry: [
+      enterStep(ctx, stepId, 'queue'),
+      ...(step.maxWait ? [{ type: 'startTimer', params: { id: maxWaitId, ms: ctx.ms(step.maxWait, 0) } }] : []),
+      join,
+    ],
+    exit: [...(step.maxWait ? [{ type: 'cancelTimer', params: { id: maxWaitId } }] : []), { type: 'queueLeave', params: { queue } }, 'queueClear'],
     states: {
-      announce: promptState(ctx, stepId, step.prompt, `#${id}.waiting`, { bargeIn: false }),
+      intro: promptState(ctx, stepId, step.prompt, `#${id}.waiting`, { bargeIn: false }),
       waiting: {
-        tags: ['input'],
+        type: 'parallel',
+        tags: ['input', 'queued'],
+        // Music plays for the whole wait, paused only while an announcement speaks.
         entry: [{ type: 'hold', params: { on: true } }],
         exit: [{ type: 'hold', params: { on: false } }],
-        on: { 'session.resumed': { actions: [{ type: 'hold', params: { on: true } }] } },
+        states: {
+          // Position and wait time: checked every `statusEvery`, said when worth saying.
+          announcements: {
+            initial: 'idle',
+            states: {
+              idle: {
+                entry: [{ type: 'startTimer', params: { id: pollId, ms: pollMs } }],
+                exit: [{ type: 'cancelTimer', params: { id: pollId } }],
+                on: { 'timer.fired': { guard: { type: 'isTimer', params: { id: pollId } }, target: 'checking' } },
+              },
+              checking: {
+                entry: [{ type: 'queueStatusCheck', params: { queue } }],
+                on: {
+                  'queue.status': [
+                    { guard: { type: 'queueShouldAnnounce', params: { pollMs } }, target: 'announcing', actions: [{ type: 'queueStoreStatus', params: { pollMs } }] },
+                    { guard: 'isPendingQueueStatus', target: 'idle', actions: [{ type: 'queueStoreStatus', params: { pollMs } }] },
+                  ],
+                },
+              },
+              announcing: {
+                entry: [{ type: 'hold', params: { on: false } }, { type: 'queuePlayStatus', params: { step: id } }],
+                exit: ['stopPlay', { type: 'hold', params: { on: true } }],
+                on: { 'prompt.done': { guard: 'isCurrentPlayback', target: 'idle', actions: ['clearPlaying'] } },
+              },
+            },
+          },
+          // Keys that leave the line (voicemail, callback, …) end the whole wait.
+          breakout: { on: keys.length ? { 'call.dtmf': keys } : {} },
+          // The race for an agent: the ACD offers the call; the first agent to answer ends the wait.
+          agent: { on: { 'queue.answered': { target: `#${id}.connected` } } },
+        },
+      },
+      connected: {
+        tags: ['agent'],
+        entry: [{ type: 'queueConnect', params: { queue } }],
+        on: {
+          'queue.done': { target: ctx.target(stepId, step, 'done') },
+          'queue.answered': {},
+          'queue.timeout': {},
+          // The bridge outlives a node: nothing to re-issue.
+          'session.resumed': {},
+        },
       },
     },
     on: {
-      'timer.fired': { guard: { type: 'isTimer', params: { id: timerId } }, target: ctx.target(stepId, step, 'timeout') },
-      'queue.done': { target: ctx.target(stepId, step, 'done') },
-      ...(error ? { 'queue.error': { target: error } } : {}),
-      'session.resumed': { target: `#${id}.announce` },
+      ...(step.maxWait ? { 'timer.fired': { guard: { type: 'isTimer', params: { id: maxWaitId } }, target: timeout } } : {}),
+      // An agent may answer while the intro still plays.
+      'queue.answered': { target: `#${id}.connected` },
+      'queue.timeout': [...(voicemail ? [{ guard: { type: 'queueTimeoutIs', params: { action: 'voicemail' } }, target: voicemail }] : []), { target: timeout }],
+      'queue.error': { target: error },
+      // Join again (the ACD keeps the caller's place) and restart the music.
+      'session.resumed': { target: `#${id}.waiting`, actions: [join] },
     },
   };
 };

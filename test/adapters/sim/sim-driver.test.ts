@@ -82,6 +82,7 @@ describe('SimTelephonyDriver inbound calls', () => {
 describe('SimTelephonyDriver originate', () => {
   it('rings until the far end answers', async () => {
     const { driver } = await startedDriver();
+    driver.setAgentAnswerMode('alice', 'manual');
     const leg = await driver.originate({ to: 'sim:alice', from: '+15550001111', timeoutMs: 20_000, purpose: 'agent', variables: { hotline_call: 'c1' } });
     assert.deepEqual([leg.direction, leg.to, leg.status, leg.variables.get('hotline_call')], ['outbound', 'sim:alice', 'ringing', 'c1']);
     await assert.rejects(leg.answer(), code('HOTLINE_ERR_ILLEGAL_STATE')); // only the far end answers it

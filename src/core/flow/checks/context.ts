@@ -16,8 +16,8 @@ export interface ValidateOptions {
   sounds?: SoundLibrary;
   /** Regular expressions (tested with `RegExp.test`, so anchor them) a literal transfer target must match. */
   transferAllow?: string[];
-  /** Known queue names; `undefined` skips the check. */
-  knownQueues?: string[];
+  /** Names of the queues the queue files (`flows/queues/*.yaml`) define; `undefined` skips the check. */
+  knownQueues?: readonly string[];
 }
 
 /** One step with where it sits. */
@@ -154,6 +154,11 @@ export function edgesOf(info: StepInfo, ctx?: CheckContext): StepEdge[] {
       const target = typeof option === 'string' ? option : option?.goto;
       const ptr = `${info.pointer}/options/${pointerSeg(key)}${typeof option === 'string' ? '' : '/goto'}`;
       if (typeof target === 'string') edges.push({ label: `option ${key}`, target, pointer: ptr, inherited: false });
+    }
+  }
+  if (step.type === 'queue') {
+    for (const [key, target] of Object.entries(step.keys ?? {})) {
+      if (typeof target === 'string') edges.push({ label: `key ${key}`, target, pointer: `${info.pointer}/keys/${pointerSeg(key)}`, inherited: false });
     }
   }
   if (step.type === 'branch') {

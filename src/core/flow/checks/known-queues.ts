@@ -2,18 +2,25 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { didYouMean } from '../suggest.ts';
 import type { Check } from './context.ts';
 
-/** A `queue` step names a configured queue, when the list of queues is known. */
+/**
+ * A `queue` step names a queue that a queue file (`flows/queues/<name>.yaml`) defines. Runs only
+ * when the validator is given the queue names (`options.knownQueues`).
+ */
 export const checkKnownQueues: Check = (ctx) => {
   const queues = ctx.options.knownQueues;
   if (!queues) return [];
   const out: Diagnostic[] = [];
   for (const info of ctx.steps) {
-    if (info.step.type !== 'queue' || queues.includes(info.step.queue)) continue;
+    if (info.step.type !== 'queue' || typeof info.step.queue !== 'string') continue;
+    const name = info.step.queue;
+    if (queues.includes(name)) continue;
     out.push(
       ctx.report(`${info.pointer}/queue`, {
         code: 'unknown-queue',
-        message: `unknown queue \`${info.step.queue}\` in step \`${info.id}\``,
-        hint: didYouMean(info.step.queue, queues) ?? (queues.length ? `queues: ${queues.join(', ')}` : 'no queues are configured'),
+        message: `unknown queue \`${name}\` in step \`${info.id}\`: no queue file defines it`,
+        hint:
+          didYouMean(name, queues) ??
+          (queues.length ? `queues: ${queues.join(', ')}; or add flows/queues/${name}.yaml` : `add flows/queues/${name}.yaml (see docs/queues.md)`),
       }),
     );
   }

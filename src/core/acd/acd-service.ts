@@ -1,0 +1,433 @@
+import type { AcdStore, AgentRecord, Offer } from '../../ports/acd-store.ts';
+import type { Clock, TimerHandle } from '../../ports/clock.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { CallLeg, TelephonyDriver } from '../../ports/telephony.ts';
+import { hotlineError } from '../errors.ts';
+import type { CallSessionHandle } from '../call/call-session.ts';
+import type { CallView } from '../call/types.ts';
+import type { AcdApi, AcdEvent, AgentView, QueueView } from './acd-api.ts';
+import { AgentLegs, type AgentLegOutcome } from './agent-offers.ts';
+import { callerPriority } from './caller-priority.ts';
+import { agentView, estimatedWaitSeconds, queueView } from './figures.ts';
+import type { QueueDefinition } from './queue-definition.ts';
+import type { QueueHost } from './queue-host.ts';
+
+/** The queues the ACD routes (the queue-file registry). */
+export interface QueueCatalog {
+  get(name: string): QueueDefinition | undefined;
+  list(): QueueDefinition[];
+  /** Called after every reload; returns an unsubscribe function. */
+  onChange?(listener: () => void): () => void;
+}
+
+/** The calls of this node (the call service). */
+export interface CallDirectory {
+  session(callId: string): CallSessionHandle | undefined;
+  getCall(callId: string): Promise<CallView | undefined>;
+}
+
+/** What the ACD service is built from. */
+export interface AcdServiceDeps {
+  store: AcdStore;
+  queues: QueueCatalog;
+  driver: TelephonyDriver;
+  calls: CallDirectory;
+  clock: Clock;
+  logger: Logger;
+  /** This node's id: offers for callers whose session runs here are mailed to it. */
+  node: string;
+  /** How often the sweep routes, expires offers and ends wrap-ups. Default 500 ms. */
+  sweepMs?: number;
+}
+
+/**
+ * The ACD: callers join queues from `queue` steps, agents log in from the API, and the store
+ * (Redis or memory) decides atomically who gets whom. This service carries out the decisions
+ * of callers whose session runs on this node — ringing agents, bridging, wrap-up — and a
+ * periodic sweep catches what no event triggers (offers of a dead node, wrap-ups that ended).
+ *
+ * @example
+ * const acd = new AcdService({ store, queues, driver, calls, clock: systemClock, logger, node: 'node-1' });
+ * calls.useQueues(acd);
+ * await acd.start();
+ */
+export class AcdService implements AcdApi, QueueHost {
+  readonly #deps: AcdServiceDeps;
+  readonly #logger: Logger;
+  readonly #legs: AgentLegs;
+  readonly #listeners = new Set<(event: AcdEvent) => void>();
+  /** callId → queue, for callers of this node. */
+  readonly #callerQueue = new Map<string, string>();
+  readonly #maxWait = new Map<string, TimerHandle>();
+  readonly #avgHandle = new Map<string, { ms: number[]; at: number }>();
+  #sweepTimer: TimerHandle | undefined;
+  #sweeping = false;
+  #stopped = false;
+  #unwatch: (() => void) | undefined;
+
+  constructor(deps: AcdServiceDeps) {
+    this.#deps = deps;
+    this.#logger = deps.logger.child({ component: 'acd', node: deps.node });
+    this.#legs = new AgentLegs(deps.driver, this.#logger);
+  }
+
+  /** Pushes the queue definitions to the store and starts the sweep. */
+  async start(): Promise<void> {
+    await this.#syncQueues();
+    this.#unwatch = this.#deps.queues.onChange?.(() => {
+      this.#syncQueues().catch((err: unknown) => this.#logger.error({ err: String(err) }, 'queue sync failed'));
+    });
+    this.#scheduleSweep();
+  }
+
+  /** Stops the sweep and timers; calls and agents stay as they are for another node (or a restart). */
+  stop(): void {
+    this.#stopped = true;
+    this.#unwatch?.();
+    if (this.#sweepTimer) this.#deps.clock.clearTimeout(this.#sweepTimer);
+    for (const handle of this.#maxWait.values()) this.#deps.clock.clearTimeout(handle);
+    this.#maxWait.clear();
+  }
+
+  on(listener: (event: AcdEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  // QueueHost (call sessions) ----------------------------------------------------------------
+
+  async join(request: { callId: string; queue: string; from: string; priority?: number; vars: Record<string, unknown> }): Promise<void> {
+    const def = this.#queue(request.queue);
+    const priority = callerPriority(def, request.from, request.vars, request.priority);
+    const now = this.#now();
+    const caller = await this.#deps.store.enqueue({ callId: request.callId, queue: def.name, priority, node: this.#deps.node }, now);
+    this.#callerQueue.set(request.callId, caller.queue);
+    this.#logger.info({ callId: request.callId, queue: caller.queue, priority, state: caller.state }, 'caller joined queue');
+    this.#publish({ type: 'queue.joined', callId: request.callId, queue: caller.queue, priority, at: now });
+    if (caller.state === 'waiting') {
+      const queueDef = this.#deps.queues.get(caller.queue) ?? def;
+      this.#armMaxWait(request.callId, queueDef, Math.max(0, queueDef.maxWaitMs - (now - caller.enqueuedAt)));
+    }
+    await this.#route(caller.queue);
+  }
+
+  async leave(callId: string, reason: 'abandoned' | 'completed' | 'timeout' | 'left'): Promise<void> {
+    this.#clearMaxWait(callId);
+    const queueName = this.#callerQueue.get(callId);
+    this.#callerQueue.delete(callId);
+    const def = queueName ? this.#deps.queues.get(queueName) : undefined;
+    const now = this.#now();
+    const result = await this.#deps.store.leave(callId, reason, now, def?.wrapUpMs ?? 0);
+    const caller = result.caller;
+    if (!caller) return;
+    if (caller.offerId) this.#legs.withdraw(caller.offerId);
+    const connection = this.#legs.disconnect(callId);
+    const waitSeconds = Math.round((now - caller.enqueuedAt) / 1000);
+    this.#publish({ type: 'queue.left', callId, queue: caller.queue, reason, waitSeconds, at: now });
+    this.#logger.info({ callId, queue: caller.queue, reason, waitSeconds }, 'caller left queue');
+    for (const agentId of result.releasedAgents) {
+      if (connection?.agentId === agentId) {
+        this.#publish({ type: 'agent.state', agentId, state: def?.wrapUpMs ? 'wrap-up' : 'available', at: now });
+        this.#scheduleWrapUp(def?.wrapUpMs ?? 0);
+      } else {
+        this.#publish({ type: 'agent.state', agentId, state: 'available', at: now });
+      }
+      await this.#routeAgent(agentId);
+    }
+  }
+
+  async status(callId: string): Promise<{ position: number; ewtMinutes: number; everyMs: number; sayPosition: boolean; sayWait: boolean }> {
+    const place = await this.#deps.store.position(callId);
+    const queueName = this.#callerQueue.get(callId) ?? (await this.#deps.store.getCaller(callId))?.queue;
+    const def = queueName ? this.#deps.queues.get(queueName) : undefined;
+    if (!place || !def) return { position: 0, ewtMinutes: 0, everyMs: 0, sayPosition: false, sayWait: false };
+    const recent = await this.#recentHandle(def.name);
+    const seconds = estimatedWaitSeconds(place.position, place.staffed, recent, def.defaultHandleTimeMs);
+    return {
+      position: place.position,
+      ewtMinutes: Math.max(1, Math.ceil(seconds / 60)),
+      everyMs: def.announce.everyMs,
+      sayPosition: def.announce.position,
+      sayWait: def.announce.waitTime,
+    };
+  }
+
+  async connect(callId: string): Promise<void> {
+    await this.#legs.bridge(callId);
+  }
+
+  // AcdApi (HTTP) ----------------------------------------------------------------------------
+
+  async login(agentId: string, request: { endpoint: string; skills: Record<string, number>; queues?: string[] }): Promise<AgentView> {
+    for (const name of request.queues ?? []) {
+      if (!this.#deps.queues.get(name)) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', `unknown queue \`${name}\``, { queue: name });
+    }
+    const now = this.#now();
+    const agent = await this.#deps.store.login({ id: agentId, endpoint: request.endpoint, skills: request.skills, queues: request.queues ?? null }, now);
+    this.#logger.info({ agentId, queues: agent.queues }, 'agent logged in');
+    this.#publish({ type: 'agent.state', agentId, state: agent.state, at: now });
+    await this.#routeAgent(agentId);
+    return agentView((await this.#deps.store.getAgent(agentId)) ?? agent, this.#now());
+  }
+
+  async setAgentState(agentId: string, state: 'available' | 'paused', reason?: string): Promise<AgentView> {
+    const now = this.#now();
+    const agent = await this.#deps.store.setAgentState(agentId, state, reason, now);
+    this.#publish({ type: 'agent.state', agentId, state: agent.state, ...(agent.reason ? { reason: agent.reason } : {}), at: now });
+    if (state === 'available') await this.#routeAgent(agentId);
+    return agentView((await this.#deps.store.getAgent(agentId)) ?? agent, this.#now());
+  }
+
+  async logout(agentId: string): Promise<AgentView> {
+    const now = this.#now();
+    const agent = await this.#deps.store.logout(agentId, now);
+    this.#publish({ type: 'agent.state', agentId, state: agent.state, at: now });
+    return agentView(agent, now);
+  }
+
+  async getAgent(agentId: string): Promise<AgentView> {
+    const agent = await this.#deps.store.getAgent(agentId);
+    if (!agent) throw hotlineError('HOTLINE_ERR_NOT_FOUND', `no agent \`${agentId}\``, { agentId });
+    return agentView(agent, this.#now());
+  }
+
+  async listAgents(): Promise<AgentView[]> {
+    const now = this.#now();
+    return (await this.#deps.store.listAgents()).map((a) => agentView(a, now));
+  }
+
+  async listQueues(): Promise<QueueView[]> {
+    const agents = await this.#deps.store.listAgents();
+    const defs = [...this.#deps.queues.list()].sort((a, b) => a.name.localeCompare(b.name));
+    return Promise.all(defs.map(async (def) => queueView(def, await this.#deps.store.queueSnapshot(def.name), agents, this.#now())));
+  }
+
+  async getQueue(name: string): Promise<QueueView> {
+    const def = this.#deps.queues.get(name);
+    if (!def) throw hotlineError('HOTLINE_ERR_NOT_FOUND', `no queue \`${name}\``, { queue: name });
+    const [snapshot, agents] = await Promise.all([this.#deps.store.queueSnapshot(name), this.#deps.store.listAgents()]);
+    return queueView(def, snapshot, agents, this.#now());
+  }
+
+  // routing ----------------------------------------------------------------------------------
+
+  /** Routes a queue now and carries out the offers mailed to this node. */
+  async #route(queue: string): Promise<void> {
+    await this.#deps.store.route(queue, this.#now());
+    await this.#drainInbox();
+  }
+
+  async #routeAgent(agentId: string): Promise<void> {
+    await this.#deps.store.routeAgent(agentId, this.#now());
+    await this.#drainInbox();
+  }
+
+  async #drainInbox(): Promise<void> {
+    const offers = await this.#deps.store.takeOffers(this.#deps.node);
+    for (const offer of offers) await this.#startOffer(offer);
+  }
+
+  async #startOffer(offer: Offer): Promise<void> {
+    const session = this.#deps.calls.session(offer.callId);
+    const def = this.#deps.queues.get(offer.queue);
+    if (!session || session.ended() || !def) {
+      // The caller's session is not here any more: give the agents back.
+      this.#logger.warn({ callId: offer.callId, offerId: offer.offerId }, 'offer for a call this node no longer drives');
+      await this.leave(offer.callId, 'abandoned');
+      return;
+    }
+    const view = await this.#deps.calls.getCall(offer.callId);
+    const caller = await this.#deps.store.getCaller(offer.callId);
+    const now = this.#now();
+    offer.agentIds.forEach((agentId, i) => {
+      this.#publish({
+        type: 'agent.offered',
+        screenPop: {
+          offerId: offer.offerId,
+          callId: offer.callId,
+          queue: offer.queue,
+          agentId,
+          from: view?.from ?? '',
+          to: view?.to ?? '',
+          priority: caller?.priority ?? 0,
+          waitSeconds: caller ? Math.round((now - caller.enqueuedAt) / 1000) : 0,
+          variables: view?.variables ?? {},
+          lookups: session.screenPop(),
+          path: view?.path ?? [],
+          at: now,
+        },
+      });
+      this.#publish({ type: 'agent.state', agentId, state: 'offered', at: now });
+      this.#logger.info({ callId: offer.callId, agentId, offerId: offer.offerId, endpoint: offer.endpoints[i] }, 'offering call to agent');
+      void this.#legs.ring(offer, agentId, offer.endpoints[i] ?? '', { from: view?.from ?? '', timeoutMs: def.ringTimeoutMs }, (outcome, leg) =>
+        this.#onAgentLeg(offer, agentId, outcome, leg).catch((err: unknown) => this.#logger.error({ err: String(err), offerId: offer.offerId }, 'agent leg handling failed')),
+      );
+    });
+  }
+
+  async #onAgentLeg(offer: Offer, agentId: string, outcome: AgentLegOutcome, agentLeg: CallLeg | undefined): Promise<void> {
+    const def = this.#deps.queues.get(offer.queue);
+    const now = this.#now();
+    switch (outcome.type) {
+      case 'answered': {
+        const { ok, released } = await this.#deps.store.offerAnswered(offer.offerId, agentId, now);
+        const legs = this.#legs;
+        if (!ok) {
+          if (agentLeg) legs.release(agentLeg);
+          return;
+        }
+        legs.withdraw(offer.offerId, released);
+        for (const other of released) this.#publish({ type: 'agent.state', agentId: other, state: 'available', at: now });
+        const session = this.#deps.calls.session(offer.callId);
+        const leg = this.#deps.driver.getLeg(offer.callId);
+        const caller = await this.#deps.store.getCaller(offer.callId);
+        this.#clearMaxWait(offer.callId);
+        this.#publish({ type: 'agent.state', agentId, state: 'on-call', at: now });
+        this.#publish({ type: 'queue.answered', callId: offer.callId, queue: offer.queue, agentId, waitSeconds: caller ? Math.round((now - caller.enqueuedAt) / 1000) : 0, at: now });
+        this.#logger.info({ callId: offer.callId, agentId, queue: offer.queue }, 'agent answered');
+        if (agentLeg) this.#legs.connected({ callId: offer.callId, queue: offer.queue, offerId: offer.offerId, agentId, leg: agentLeg });
+        if (!session || session.ended() || !leg) {
+          await this.leave(offer.callId, 'abandoned');
+          return;
+        }
+        session.deliver({ type: 'queue.answered', queue: offer.queue, agentId });
+        for (const other of released) await this.#routeAgent(other);
+        return;
+      }
+      case 'failed': {
+        const result = await this.#deps.store.offerFailed(offer.offerId, agentId, outcome.reason, now, def?.maxMissedOffers ?? 3);
+        if (result.agent) this.#publish({ type: 'agent.state', agentId, state: result.agent.state, ...(result.agent.reason ? { reason: result.agent.reason } : {}), at: now });
+        this.#logger.info({ callId: offer.callId, agentId, reason: outcome.reason, agentState: result.agent?.state }, 'agent did not take the offer');
+        if (result.callerRequeued) await this.#route(offer.queue);
+        if (result.agent?.state === 'available') await this.#routeAgent(agentId);
+        return;
+      }
+      case 'ended': {
+        const agent = await this.#deps.store.agentCallEnded(offer.callId, agentId, now, def?.wrapUpMs ?? 0);
+        this.#callerQueue.delete(offer.callId);
+        if (agent) this.#publish({ type: 'agent.state', agentId, state: agent.state, at: now });
+        this.#logger.info({ callId: offer.callId, agentId }, 'agent leg ended');
+        this.#deps.calls.session(offer.callId)?.deliver({ type: 'queue.done', queue: offer.queue });
+        this.#scheduleWrapUp(def?.wrapUpMs ?? 0);
+        if (agent?.state === 'available') await this.#routeAgent(agentId);
+        return;
+      }
+    }
+  }
+
+  // timers -----------------------------------------------------------------------------------
+
+  #armMaxWait(callId: string, def: QueueDefinition, ms: number): void {
+    this.#clearMaxWait(callId);
+    this.#maxWait.set(
+      callId,
+      this.#deps.clock.setTimeout(() => {
+        this.#maxWait.delete(callId);
+        this.#onMaxWait(callId, def).catch((err: unknown) => this.#logger.error({ err: String(err), callId }, 'max-wait handling failed'));
+      }, ms),
+    );
+  }
+
+  #clearMaxWait(callId: string): void {
+    const handle = this.#maxWait.get(callId);
+    if (handle) this.#deps.clock.clearTimeout(handle);
+    this.#maxWait.delete(callId);
+  }
+
+  async #onMaxWait(callId: string, def: QueueDefinition): Promise<void> {
+    const caller = await this.#deps.store.getCaller(callId);
+    if (!caller || caller.state === 'connected') return;
+    const action = def.whenMaxWait;
+    if (action.action === 'overflow') {
+      const target = this.#deps.queues.get(action.queue);
+      if (target) {
+        const moved = await this.#deps.store.moveCaller(callId, target.name, this.#now());
+        if (moved) {
+          this.#callerQueue.set(callId, target.name);
+          this.#publish({ type: 'queue.overflowed', callId, from: def.name, to: target.name, at: this.#now() });
+          this.#logger.info({ callId, from: def.name, to: target.name }, 'caller overflowed');
+          this.#armMaxWait(callId, target, target.maxWaitMs);
+          await this.#route(target.name);
+          return;
+        }
+      }
+    }
+    this.#deps.calls.session(callId)?.deliver({ type: 'queue.timeout', queue: def.name, action: action.action === 'overflow' ? 'leave' : action.action });
+  }
+
+  #scheduleWrapUp(ms: number): void {
+    if (ms <= 0 || this.#stopped) return;
+    this.#deps.clock.setTimeout(() => void this.#sweep(), ms);
+  }
+
+  #scheduleSweep(): void {
+    if (this.#stopped) return;
+    this.#sweepTimer = this.#deps.clock.setTimeout(() => {
+      void this.#sweep().finally(() => this.#scheduleSweep());
+    }, this.#deps.sweepMs ?? 500);
+  }
+
+  /** Catches up on what no event triggered: mail for this node, expired offers, ended wrap-ups, idle pairs. */
+  async #sweep(): Promise<void> {
+    if (this.#sweeping || this.#stopped) return;
+    this.#sweeping = true;
+    try {
+      const store = this.#deps.store;
+      await this.#drainInbox();
+      const now = this.#now();
+      for (const offer of await store.expireOffers(now)) this.#legs.withdraw(offer.offerId);
+      for (const agentId of await store.finishWrapUps(now)) {
+        this.#publish({ type: 'agent.state', agentId, state: 'available', at: now });
+        await this.#routeAgent(agentId);
+      }
+      for (const queue of await store.queuesWithWaiting()) await this.#route(queue);
+    } catch (err) {
+      this.#logger.warn({ err: String(err) }, 'acd sweep failed');
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  async #syncQueues(): Promise<void> {
+    await this.#deps.store.setQueues(
+      this.#deps.queues.list().map((q) => ({
+        name: q.name,
+        strategy: q.strategy,
+        skills: { ...q.skills },
+        ringTimeoutMs: q.ringTimeoutMs,
+        serviceLevelMs: q.serviceLevel.thresholdMs,
+      })),
+    );
+  }
+
+  async #recentHandle(queue: string): Promise<number[]> {
+    const cached = this.#avgHandle.get(queue);
+    const now = this.#now();
+    if (cached && now - cached.at < 5000) return cached.ms;
+    const snapshot = await this.#deps.store.queueSnapshot(queue);
+    this.#avgHandle.set(queue, { ms: snapshot.counters.recentHandleMs, at: now });
+    return snapshot.counters.recentHandleMs;
+  }
+
+  #queue(name: string): QueueDefinition {
+    const def = this.#deps.queues.get(name);
+    if (!def) throw hotlineError('HOTLINE_ERR_NOT_FOUND', `no queue \`${name}\``, { queue: name });
+    return def;
+  }
+
+  #now(): number {
+    return this.#deps.clock.now();
+  }
+
+  #publish(event: AcdEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.#logger.error({ err: String(err) }, 'acd event listener failed');
+      }
+    }
+  }
+}
+
+export type { AgentRecord };

@@ -26,6 +26,9 @@ import { ariLeftovers } from '../contract/ari-harness.ts';
 import { createEslHarness } from '../contract/esl-harness.ts';
 import { FakeAriServer } from '../fakes/ari/fake-ari-server.ts';
 
+import type { CallDirectory } from '../../src/core/acd/acd-service.ts';
+import type { QueueHost } from '../../src/core/acd/queue-host.ts';
+
 /** What Hotline runs with for one replayed call. */
 export interface HotlineSetup {
   flows: FlowResolver;
@@ -35,6 +38,8 @@ export interface HotlineSetup {
   inspect?: CallServiceDeps['inspect'];
   /** The ACD `queue` steps talk to. */
   queues?: CallServiceDeps['queues'];
+  /** Builds a real ACD over the far end's driver (instead of `queues`). */
+  acd?: (driver: TelephonyDriver, calls: CallDirectory) => QueueHost;
   /** Wall time the call starts at (business hours depend on it). */
   startAt: number;
 }
@@ -71,6 +76,10 @@ export interface FarEnd {
   restart(beforeRecover: () => Promise<void>): Promise<void>;
   /** The live session of the call, if any. */
   session(): CallSessionHandle | undefined;
+  /** The agent's phone at `endpoint` (ringing for an ACD offer) picks up. */
+  answerAgent?(endpoint: string): Promise<void>;
+  /** Whether the call and the agent at `endpoint` are bridged together on the PBX. */
+  bridgedWith?(endpoint: string): boolean;
   /** What the PBX still holds for the call (channels, playbacks, recordings, bridges): empty after a clean end. */
   leftovers(): Promise<string[]>;
   /** Waits until nothing moves any more (socket traffic, the session, the PBX's state). */
@@ -88,8 +97,12 @@ class HotlineUnderTest {
   readonly #deps: CallServiceDeps;
   readonly #accepting = new Set<Promise<unknown>>();
 
-  constructor(deps: CallServiceDeps) {
+  readonly #queues: QueueHost | undefined;
+
+  constructor(deps: CallServiceDeps, acd?: { setup: HotlineSetup; driver: TelephonyDriver }) {
     this.#deps = deps;
+    // Through `this.calls`, so the ACD talks to whichever call service runs after a restart.
+    this.#queues = acd?.setup.acd?.(acd.driver, { session: (id) => this.calls.session(id), getCall: (id) => this.calls.getCall(id) });
     this.calls = this.#build();
   }
 
@@ -113,6 +126,7 @@ class HotlineUnderTest {
   #build(): CallService {
     const calls = new CallService(this.#deps);
     calls.on((e) => this.events.push(e));
+    if (this.#queues) calls.useQueues(this.#queues);
     return calls;
   }
 }
@@ -181,7 +195,7 @@ function sessionPrint(calls: CallService, legId: string): string {
 export function simFarEnd(sounds: SoundLibrary): FarEndFactory {
   return async (setup) => {
     const driver = new SimTelephonyDriver({ sounds });
-    const hotline = new HotlineUnderTest(serviceDeps(setup, driver, new ManualClock(setup.startAt)));
+    const hotline = new HotlineUnderTest(serviceDeps(setup, driver, new ManualClock(setup.startAt)), { setup, driver });
     await driver.start(hotline.onCall);
     let leg!: SimLeg;
     const far: FarEnd = {
@@ -213,6 +227,16 @@ export function simFarEnd(sounds: SoundLibrary): FarEndFactory {
         await hotline.calls.accept(leg, { recovered: true });
       },
       session: () => hotline.calls.session(leg.id),
+      async answerAgent(endpoint) {
+        const agent = driver.legs().find((l) => l.direction === 'outbound' && l.to === endpoint && l.status === 'ringing');
+        if (!agent) throw new Error(`no ringing leg to ${endpoint}`);
+        await agent.remoteAnswer();
+        for (let i = 0; i < 10; i++) await settle();
+      },
+      bridgedWith(endpoint) {
+        const agent = driver.legs().find((l) => l.direction === 'outbound' && l.to === endpoint);
+        return agent !== undefined && driver.bridges().some((b) => b.has(leg.id) && b.has(agent.id));
+      },
       leftovers: async () => driver.resourcesOf(leg.id),
       async quiet() {
         for (let i = 0; i < 5; i++) await settle();
@@ -238,9 +262,10 @@ export const eslFarEnd: FarEndFactory = async (setup) => {
     hotline?.onCall(leg, info);
   };
   const h = await createEslHarness({ onCall, synthesizer: fileSynthesizer });
-  const live = new HotlineUnderTest(serviceDeps(setup, h.driver, clock));
+  const live = new HotlineUnderTest(serviceDeps(setup, h.driver, clock), { setup, driver: h.driver });
   hotline = live;
   let legId = '';
+  const agentChannel = (endpoint: string) => [...h.fake.channels.values()].find((c) => c.direction === 'outbound' && c.destination === endpoint && !c.hungUp);
   const channel = () => h.fake.channels.get(legId);
   const handedOver = () => h.incoming.filter((e) => e.leg.id === legId).length;
   const far: FarEnd = {
@@ -278,6 +303,16 @@ export const eslFarEnd: FarEndFactory = async (setup) => {
     failRecordings() {
       failRecordings = true;
       for (const { leg } of h.incoming) leg.startRecording = refuseRecording;
+    },
+    async answerAgent(endpoint) {
+      const agent = agentChannel(endpoint);
+      if (!agent) throw new Error(`no ringing channel to ${endpoint}`);
+      h.fake.answerOriginated(agent.uuid);
+      await far.quiet();
+    },
+    bridgedWith(endpoint) {
+      const agent = agentChannel(endpoint);
+      return agent !== undefined && channel()?.bridgedWith === agent.uuid;
     },
     async restart(beforeRecover) {
       await live.crash();
@@ -334,7 +369,7 @@ export const ariFarEnd: FarEndFactory = async (setup) => {
   const newDriver = () =>
     new AriTelephonyDriver({ url: fake.url, username: 'hotline', password: 'ari-secret', app: 'hotline', synthesizer: fileSynthesizer });
   let driver = newDriver();
-  const live = new HotlineUnderTest(serviceDeps(setup, driver, clock));
+  const live = new HotlineUnderTest(serviceDeps(setup, driver, clock), { setup, driver });
   hotline = live;
   await driver.start(onCall);
   let legId = '';
@@ -397,6 +432,16 @@ export const ariFarEnd: FarEndFactory = async (setup) => {
       await far.quiet();
     },
     session: () => live.calls.session(legId),
+    async answerAgent(endpoint) {
+      const agent = [...fake.channels.values()].find((c) => c.kind === 'originated' && `${c.tech}/${c.dialstring}` === endpoint && !c.inStasis);
+      if (!agent) throw new Error(`no ringing channel to ${endpoint}`);
+      fake.answerOriginated(agent.json.id);
+      await far.quiet();
+    },
+    bridgedWith(endpoint) {
+      const agent = [...fake.channels.values()].find((c) => c.kind === 'originated' && `${c.tech}/${c.dialstring}` === endpoint);
+      return agent !== undefined && fake.liveState().bridges.some((b) => b.channels.includes(legId) && b.channels.includes(agent.json.id));
+    },
     leftovers: async () => {
       await far.quiet();
       return ariLeftovers(fake, legId);

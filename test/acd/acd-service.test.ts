@@ -197,4 +197,24 @@ describe('ACD service on the simulated PBX', () => {
     await r.toEnd(caller);
     assert.deepEqual(r.steps(caller.id), ['route', 'billing', 'vm']);
   });
+
+  it('ring-all rings every free agent; the first to answer gets the caller and the others stop ringing', async () => {
+    const ringAll = queueFromYaml('queue: billing\nstrategy: ring-all\nwrapUp: 0s\n');
+    rig = await createAcdRig([FLOW], [ringAll, SUPPORT]);
+    const r = rig;
+    for (const id of ['ann', 'ben', 'cat']) {
+      r.driver.setAgentAnswerMode(id, 'manual');
+      await r.acd.login(id, { endpoint: `sim:${id}`, skills: {} });
+    }
+    const caller = await r.queuedCall('100');
+    await r.until(() => ['ann', 'ben', 'cat'].every((id) => r.agentLeg(id)?.status === 'ringing'));
+    const losers = [r.agentLeg('ann')!, r.agentLeg('cat')!];
+    await r.agentLeg('ben')!.remoteAnswer();
+    await r.until(() => losers.every((leg) => !leg.isLive()));
+    await r.until(async () => (await r.acd.getAgent('ann')).state === 'available');
+    assert.equal((await r.acd.getAgent('ben')).state, 'on-call');
+    assert.equal((await r.acd.getAgent('cat')).state, 'available');
+    assert.deepEqual([(await r.acd.getAgent('ann')).figures.missed, (await r.acd.getAgent('cat')).figures.missed], [0, 0]);
+    await r.until(() => r.driver.bridges().some((b) => b.has(caller.id) && b.has(r.agentLeg('ben')!.id)));
+  });
 });

@@ -2,7 +2,7 @@
  * `hotline validate [paths...]`: checks flow files and queue files (`<flows>/queues/*.yaml`) the
  * way the server does before loading them, and prints compiler-style diagnostics.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isQueueFileName, parseQueueText, queueNameOfFile, validateQueueSet } from '../core/acd/queue-loader.ts';
 import type { LoadedQueue } from '../core/acd/queue-loader.ts';
@@ -12,6 +12,7 @@ import type { Diagnostic } from '../core/flow/diagnostics.ts';
 import { parseFlowText } from '../core/flow/loader.ts';
 import type { LoadedFlow } from '../core/flow/loader.ts';
 import { validateFlows } from '../core/flow/validate.ts';
+import { isYamlName, listDir, readText } from '../core/flow/yaml-dir.ts';
 
 /** Where the command writes. */
 export interface ValidateIo {
@@ -44,8 +45,7 @@ export async function runValidate(
         queuesGiven = true;
         queueFiles.push(...((await queueFilesIn(path)) ?? []));
       } else if (info.isDirectory()) {
-        const names = (await readdir(path)).filter((n) => /\.ya?ml$/i.test(n)).sort();
-        files.push(...names.map((n) => join(path, n)));
+        files.push(...(await listDir(path, (e) => isYamlName(e.name))));
         const queues = await queueFilesIn(join(path, 'queues'));
         if (queues) {
           queuesGiven = true;
@@ -64,33 +64,19 @@ export async function runValidate(
   }
   const diagnostics: Diagnostic[] = [];
   const flows: LoadedFlow[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      diagnostics.push({ file, line: 1, column: 1, severity: 'error', code: 'read-failed', message: `cannot read the file: ${(err as Error).message}` });
-      continue;
-    }
+  await readEach(files, diagnostics, (text, file) => {
     const parsed = parseFlowText(text, file);
     if (parsed.ok) flows.push(parsed.flow);
     else diagnostics.push(...parsed.diagnostics);
-  }
+  });
   const queues: LoadedQueue[] = [];
   const brokenQueues: string[] = [];
-  for (const file of queueFiles) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      diagnostics.push({ file, line: 1, column: 1, severity: 'error', code: 'read-failed', message: `cannot read the file: ${(err as Error).message}` });
-      continue;
-    }
+  await readEach(queueFiles, diagnostics, (text, file) => {
     const parsed = parseQueueText(text, file);
     diagnostics.push(...parsed.diagnostics);
     if (parsed.ok) queues.push(parsed.queue);
     else brokenQueues.push(queueNameOfFile(file));
-  }
+  });
   diagnostics.push(...validateQueueSet(queues, brokenQueues));
   // A broken queue file still defines its name (it must match the file name): its own errors say what is wrong.
   const queueNames = queuesGiven ? { knownQueues: [...new Set(queueFiles.map(queueNameOfFile))].sort() } : {};
@@ -106,11 +92,19 @@ export async function runValidate(
   return errors > 0 || failed ? 1 : 0;
 }
 
+/** Reads each file in turn and hands its text to `parse`; a file that cannot be read is an error. */
+async function readEach(files: readonly string[], diagnostics: Diagnostic[], parse: (text: string, file: string) => void): Promise<void> {
+  for (const file of files) {
+    const read = await readText(file);
+    if (read.ok) parse(read.text, file);
+    else diagnostics.push(read.diagnostic);
+  }
+}
+
 /** Queue files in `dir`, or undefined when there is no such directory. */
 async function queueFilesIn(dir: string): Promise<string[] | undefined> {
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries.filter((e) => e.isFile() && isQueueFileName(e.name)).map((e) => join(dir, e.name)).sort();
+    return await listDir(dir, (e) => e.isFile() && isQueueFileName(e.name));
   } catch {
     return undefined;
   }

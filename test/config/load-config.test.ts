@@ -4,17 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, redactedConfig, splitRegexList } from '../../src/config/load-config.ts';
-import { isHotlineError } from '../../src/core/errors.ts';
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig({ env });
-  } catch (err) {
-    assert.ok(isHotlineError(err, 'HOTLINE_ERR_CONFIG'), `expected HOTLINE_ERR_CONFIG, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail('expected a config error');
-}
+import { configError } from './config-error.ts';
 
 function tempFile(name: string, text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'hotline-config-')), name);

@@ -1,21 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig, redactedConfig } from '../../src/config/load-config.ts';
-import { isHotlineError } from '../../src/core/errors.ts';
+import { configError } from './config-error.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { captureLines } from '../http/fakes.ts';
 
 const SECRET = 'screen-pop-secret-0123456789';
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig({ env });
-  } catch (err) {
-    assert.ok(isHotlineError(err, 'HOTLINE_ERR_CONFIG'), `expected HOTLINE_ERR_CONFIG, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail('expected a config error');
-}
 
 describe('screen pop configuration', () => {
   test('is absent by default', () => {

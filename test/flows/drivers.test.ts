@@ -9,21 +9,20 @@
  * shipped flow is never taken on a driver.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { createActor, type AnyStateMachine } from 'xstate';
 import { describe, it } from 'node:test';
-import { FsSoundLibrary } from '../../src/adapters/fs-sounds/fs-sound-library.ts';
 import { MemorySessionStore } from '../../src/adapters/memory/memory-session-store.ts';
 import type { CallSession } from '../../src/core/call/call-session.ts';
 import type { FlowEvent } from '../../src/core/call/events.ts';
 import { hotlineError } from '../../src/core/errors.ts';
 import { compileFlow } from '../../src/core/flow/compile.ts';
 import type { CompiledFlow } from '../../src/core/flow/compiled.ts';
-import { parseFlowText, type LoadedFlow } from '../../src/core/flow/loader.ts';
+import type { LoadedFlow } from '../../src/core/flow/loader.ts';
 import type { SessionRecord } from '../../src/ports/stores.ts';
 import { TableHttpClient } from '../support/call-rig.ts';
 import { ariFarEnd, eslFarEnd, simFarEnd, type FarEnd, type FarEndFactory } from '../support/far-end.ts';
+import { loadShippedFlows, loadShippedSounds } from '../support/shipped-flows.ts';
 import { generateWalks, transitionRecorder, type Walk } from '../support/flow-paths.ts';
 import { ScriptedQueues } from '../support/scripted-queues.ts';
 
@@ -36,15 +35,8 @@ class HistoryStore extends MemorySessionStore {
   }
 }
 
-const FLOWS_DIR = new URL('../../flows/', import.meta.url);
-const loaded: LoadedFlow[] = readdirSync(FLOWS_DIR)
-  .filter((f) => /\.ya?ml$/.test(f))
-  .map((f) => {
-    const result = parseFlowText(readFileSync(new URL(f, FLOWS_DIR), 'utf8'), `flows/${f}`);
-    if (!result.ok) throw new Error(`flows/${f} does not parse: ${JSON.stringify(result.diagnostics)}`);
-    return result.flow;
-  });
-const sounds = await FsSoundLibrary.load(new URL('../../sounds/', import.meta.url).pathname);
+const loaded = loadShippedFlows();
+const sounds = await loadShippedSounds();
 // Every flow under test answers this number (sub-flows have none of their own).
 const TEST_NUMBER = '+15550009999';
 const CALLER = '+15555550100';

@@ -4,26 +4,15 @@
  * session ends and the PBX holds nothing more of the call.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { FsSoundLibrary } from '../../src/adapters/fs-sounds/fs-sound-library.ts';
 import { MemorySessionStore } from '../../src/adapters/memory/memory-session-store.ts';
-import { compileFlow } from '../../src/core/flow/compile.ts';
-import { parseFlowText, type LoadedFlow } from '../../src/core/flow/loader.ts';
 import { demoOrder } from '../../src/http/demo-crm-routes.ts';
 import { TableHttpClient } from '../support/call-rig.ts';
+import { compileAll, loadShippedFlows, loadShippedSounds } from '../support/shipped-flows.ts';
 import { ariFarEnd, eslFarEnd, simFarEnd, type FarEndFactory } from '../support/far-end.ts';
 
-const FLOWS = new URL('../../flows/', import.meta.url);
-const loaded: LoadedFlow[] = readdirSync(FLOWS)
-  .filter((f) => f.endsWith('.yaml'))
-  .map((f) => {
-    const r = parseFlowText(readFileSync(new URL(f, FLOWS), 'utf8'), `flows/${f}`);
-    if (!r.ok) throw new Error(`flows/${f} does not parse`);
-    return r.flow;
-  });
-const compiled = loaded.map((l) => compileFlow(l, (id) => loaded.find((x) => x.doc.id === id)));
-const sounds = await FsSoundLibrary.load(new URL('../../sounds/', import.meta.url).pathname);
+const compiled = compileAll(loadShippedFlows());
+const sounds = await loadShippedSounds();
 const MONDAY_10AM_NEW_YORK = Date.parse('2026-11-23T15:00:00Z');
 
 function sampleCall(name: string, factory: FarEndFactory): void {

@@ -5,30 +5,19 @@
  * the live figures show it.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/adapters/clock/manual-clock.ts';
-import { FsSoundLibrary } from '../../src/adapters/fs-sounds/fs-sound-library.ts';
 import { MemoryAcdStore } from '../../src/adapters/memory/memory-acd-store.ts';
 import { MemorySessionStore } from '../../src/adapters/memory/memory-session-store.ts';
 import { AcdService } from '../../src/core/acd/acd-service.ts';
 import { QueueRegistry } from '../../src/core/acd/queue-registry.ts';
-import { compileFlow } from '../../src/core/flow/compile.ts';
-import { parseFlowText, type LoadedFlow } from '../../src/core/flow/loader.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import { TableHttpClient } from '../support/call-rig.ts';
+import { compileAll, loadShippedFlows, loadShippedSounds } from '../support/shipped-flows.ts';
 import { ariFarEnd, eslFarEnd, simFarEnd, type FarEnd, type FarEndFactory } from '../support/far-end.ts';
 
-const FLOWS = new URL('../../flows/', import.meta.url);
-const loaded: LoadedFlow[] = readdirSync(FLOWS)
-  .filter((f) => f.endsWith('.yaml'))
-  .map((f) => {
-    const r = parseFlowText(readFileSync(new URL(f, FLOWS), 'utf8'), `flows/${f}`);
-    if (!r.ok) throw new Error(`flows/${f} does not parse`);
-    return r.flow;
-  });
-const compiled = loaded.map((l) => compileFlow(l, (id) => loaded.find((x) => x.doc.id === id)));
-const sounds = await FsSoundLibrary.load(new URL('../../sounds/', import.meta.url).pathname);
+const compiled = compileAll(loadShippedFlows());
+const sounds = await loadShippedSounds();
 const queues = new QueueRegistry({ dir: new URL('../../flows/queues/', import.meta.url).pathname, logger: silentLogger });
 await queues.load();
 const MONDAY_10AM_NEW_YORK = Date.parse('2026-11-23T15:00:00Z');

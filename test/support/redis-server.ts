@@ -1,6 +1,8 @@
 import { freePort } from './processes.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { after, before } from 'node:test';
+import { createRedisConnection, type RedisConnection } from '../../src/adapters/redis/redis-client.ts';
 
 /** A throwaway Redis for one test file. */
 export interface TestRedis {
@@ -48,6 +50,47 @@ export async function startRedis(): Promise<TestRedis> {
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+/** A Redis started for one test file, with an admin connection for set-up and inspection. */
+export interface SharedRedis {
+  /** `redis://127.0.0.1:<port>`, for the connections under test. */
+  readonly url: string;
+  /** A connection the test file keeps (FLUSHALL, KEYS, …). */
+  readonly admin: RedisConnection;
+}
+
+/**
+ * Starts a Redis and an admin connection in `before()` and closes both in `after()` of the
+ * current test file (or suite). Read `url` and `admin` inside tests, once `before()` has run.
+ *
+ * @example
+ * const redis = useRedisServer();
+ * it('…', async () => { await redis.admin.sendCommand(['FLUSHALL']); });
+ */
+export function useRedisServer(): SharedRedis {
+  let server: TestRedis | undefined;
+  let admin: RedisConnection | undefined;
+  before(async () => {
+    server = await startRedis();
+    admin = await createRedisConnection(server.url);
+  });
+  after(async () => {
+    await admin?.close();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useRedisServer: Redis is not started yet (read it inside a test or a hook)');
+    return value;
+  };
+  return {
+    get url() {
+      return started(server).url;
+    },
+    get admin() {
+      return started(admin);
     },
   };
 }

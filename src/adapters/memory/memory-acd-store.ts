@@ -1,36 +1,10 @@
-import type {
-  AcdStore,
-  AgentLogin,
-  AgentRecord,
-  AgentState,
-  LeaveReason,
-  LeaveResult,
-  Offer,
-  OfferFailedResult,
-  QueuedCaller,
-  QueueRouting,
-  QueueSnapshot,
-} from '../../ports/acd-store.ts';
+import type { AcdStore, AgentLogin, AgentRecord, AgentState, LeaveReason, LeaveResult, Offer, OfferFailedResult, QueuedCaller, QueueRouting, QueueSnapshot } from '../../ports/acd-store.ts';
 import { hotlineError } from '../../core/errors.ts';
-import {
-  bestHead,
-  checkData,
-  checkDuration,
-  checkEndpoint,
-  checkId,
-  checkPriority,
-  checkQueueRouting,
-  checkSkills,
-  checkStateRequest,
-  checkTime,
-  compareIds,
-  eligibleQueues,
-} from '../../core/acd/routing-order.ts';
+import { bestHead, checkDuration, checkId, checkPriority, checkQueueRouting, checkStateRequest, checkTime, compareIds, eligibleQueues } from '../../core/acd/routing-order.ts';
+import { checkEnqueue, checkLeave, checkLogin, checkOfferFailure } from '../../core/acd/store-input.ts';
+import type { EnqueueRequest } from '../../core/acd/store-input.ts';
 import { zeroFigures, type AgentEntry } from './acd/agent-book.ts';
 import { MemoryAcdState } from './acd/memory-acd-state.ts';
-
-const LEAVE_REASONS: readonly LeaveReason[] = ['abandoned', 'completed', 'timeout', 'left', 'overflow'];
-const FAIL_REASONS = ['missed', 'rejected', 'failed'] as const;
 
 /**
  * The ACD in process memory (one node, no `REDIS_URL`). Every method runs in one synchronous
@@ -51,11 +25,7 @@ export class MemoryAcdStore implements AcdStore {
   }
 
   async login(agent: AgentLogin, now: number): Promise<AgentRecord> {
-    const id = checkId('agent', agent.id);
-    const endpoint = checkEndpoint(agent.endpoint);
-    const skills = checkSkills(agent.skills);
-    const requested = agent.queues === null || agent.queues === undefined ? null : agent.queues.map((q) => checkId('queue', q));
-    checkTime('now', now);
+    const { id, endpoint, skills, queues: requested } = checkLogin(agent, now);
     const existing = this.#s.agents.get(id);
     if (existing && existing.rec.state !== 'logged-out') {
       Object.assign(existing.rec, { endpoint, skills, requestedQueues: requested });
@@ -120,17 +90,8 @@ export class MemoryAcdStore implements AcdStore {
     return [...this.#s.agents.values()].map((e) => structuredClone(e.rec)).sort((a, b) => compareIds(a.id, b.id));
   }
 
-  async enqueue(
-    caller: { callId: string; queue: string; priority: number; node: string; enqueuedAt?: number; data?: Record<string, string> },
-    now: number,
-  ): Promise<QueuedCaller> {
-    const callId = checkId('call', caller.callId);
-    const queue = checkId('queue', caller.queue);
-    const priority = checkPriority(caller.priority);
-    const node = checkId('node', caller.node);
-    const data = checkData(caller.data);
-    checkTime('now', now);
-    const enqueuedAt = caller.enqueuedAt === undefined ? now : checkTime('enqueuedAt', caller.enqueuedAt);
+  async enqueue(caller: EnqueueRequest, now: number): Promise<QueuedCaller> {
+    const { callId, queue, priority, node, enqueuedAt, data } = checkEnqueue(caller, now);
     const existing = this.#s.callers.get(callId);
     if (existing) {
       existing.rec.node = node;
@@ -171,9 +132,7 @@ export class MemoryAcdStore implements AcdStore {
   }
 
   async leave(callId: string, reason: LeaveReason, now: number, wrapUpMs: number): Promise<LeaveResult> {
-    if (!LEAVE_REASONS.includes(reason)) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'unknown leave reason', { reason });
-    checkTime('now', now);
-    checkDuration('wrapUpMs', wrapUpMs);
+    checkLeave(reason, now, wrapUpMs);
     const entry = this.#s.callers.get(callId);
     if (!entry) return { releasedAgents: [] };
     const before = structuredClone(entry.rec);
@@ -285,9 +244,7 @@ export class MemoryAcdStore implements AcdStore {
   }
 
   async offerFailed(offerId: string, agentId: string, reason: 'missed' | 'rejected' | 'failed', now: number, maxMissed: number): Promise<OfferFailedResult> {
-    if (!FAIL_REASONS.includes(reason)) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'unknown offer failure reason', { reason });
-    checkTime('now', now);
-    if (!Number.isInteger(maxMissed) || maxMissed < 0) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'maxMissed must be an integer ≥ 0', { maxMissed });
+    checkOfferFailure(reason, now, maxMissed);
     const agent = this.#s.agents.get(agentId);
     let callId = this.#s.offers.get(offerId)?.callId;
     let agentOut: AgentRecord | undefined;

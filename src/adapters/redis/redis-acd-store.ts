@@ -1,30 +1,8 @@
-import type {
-  AcdStore,
-  AgentLogin,
-  AgentRecord,
-  AgentState,
-  LeaveReason,
-  LeaveResult,
-  Offer,
-  OfferFailedResult,
-  QueueCounters,
-  QueuedCaller,
-  QueueRouting,
-  QueueSnapshot,
-} from '../../ports/acd-store.ts';
+import type { AcdStore, AgentLogin, AgentRecord, AgentState, LeaveReason, LeaveResult, Offer, OfferFailedResult, QueueCounters, QueuedCaller, QueueRouting, QueueSnapshot } from '../../ports/acd-store.ts';
 import { hotlineError, isHotlineError } from '../../core/errors.ts';
-import {
-  checkData,
-  checkDuration,
-  checkEndpoint,
-  checkId,
-  checkPriority,
-  checkQueueRouting,
-  checkSkills,
-  checkStateRequest,
-  checkTime,
-  compareIds,
-} from '../../core/acd/routing-order.ts';
+import { checkDuration, checkId, checkPriority, checkQueueRouting, checkStateRequest, checkTime, compareIds } from '../../core/acd/routing-order.ts';
+import { checkEnqueue, checkLeave, checkLogin, checkOfferFailure } from '../../core/acd/store-input.ts';
+import type { EnqueueRequest } from '../../core/acd/store-input.ts';
 import type { RedisLike } from './redis-like.ts';
 import { runScript, loadScripts, type AcdScript } from './acd/script-runner.ts';
 import { LOGIN, LOGOUT, SET_AGENT_STATE, SET_QUEUES } from './acd/agent-scripts.ts';
@@ -44,8 +22,6 @@ const ALL_SCRIPTS: readonly AcdScript[] = [
   SET_QUEUES, LOGIN, LOGOUT, SET_AGENT_STATE, ENQUEUE, SET_PRIORITY, MOVE_CALLER, LEAVE, AGENT_CALL_ENDED,
   ROUTE, ROUTE_AGENT, TAKE_OFFERS, OFFER_ANSWERED, OFFER_FAILED, EXPIRE_OFFERS, FINISH_WRAP_UPS, POSITION, SNAPSHOT, QUEUES_WITH_WAITING,
 ];
-const LEAVE_REASONS: readonly LeaveReason[] = ['abandoned', 'completed', 'timeout', 'left', 'overflow'];
-const FAIL_REASONS: readonly string[] = ['missed', 'rejected', 'failed'];
 const COUNTER_FIELDS = ['entered', 'answered', 'abandoned', 'answeredInSl', 'abandonedInSl', 'left', 'answerWaitMsSum', 'handleMsSum', 'handled', 'wrapUpMsSum', 'wrapUps'] as const;
 
 /**
@@ -81,13 +57,7 @@ export class RedisAcdStore implements AcdStore {
   }
 
   async login(agent: AgentLogin, now: number): Promise<AgentRecord> {
-    const request = {
-      id: checkId('agent', agent.id),
-      endpoint: checkEndpoint(agent.endpoint),
-      skills: checkSkills(agent.skills),
-      queues: agent.queues === null || agent.queues === undefined ? null : agent.queues.map((q) => checkId('queue', q)),
-    };
-    checkTime('now', now);
+    const request = checkLogin(agent, now);
     return toAgent(await this.#script('login', LOGIN, [JSON.stringify(request), String(now)]));
   }
 
@@ -116,20 +86,8 @@ export class RedisAcdStore implements AcdStore {
     return (Array.isArray(values) ? values : []).filter((v) => v != null).map((v) => toAgent(parse(v))).sort((a, b) => compareIds(a.id, b.id));
   }
 
-  async enqueue(
-    caller: { callId: string; queue: string; priority: number; node: string; enqueuedAt?: number; data?: Record<string, string> },
-    now: number,
-  ): Promise<QueuedCaller> {
-    checkTime('now', now);
-    const data = checkData(caller.data);
-    const request = {
-      callId: checkId('call', caller.callId),
-      queue: checkId('queue', caller.queue),
-      priority: checkPriority(caller.priority),
-      node: checkId('node', caller.node),
-      enqueuedAt: caller.enqueuedAt === undefined ? now : checkTime('enqueuedAt', caller.enqueuedAt),
-      ...(data ? { data } : {}),
-    };
+  async enqueue(caller: EnqueueRequest, now: number): Promise<QueuedCaller> {
+    const request = checkEnqueue(caller, now);
     return toCaller(await this.#script('enqueue', ENQUEUE, [JSON.stringify(request), String(now)]));
   }
 
@@ -148,9 +106,7 @@ export class RedisAcdStore implements AcdStore {
 
   async leave(callId: string, reason: LeaveReason, now: number, wrapUpMs: number): Promise<LeaveResult> {
     checkId('call', callId);
-    if (!LEAVE_REASONS.includes(reason)) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'unknown leave reason', { reason });
-    checkTime('now', now);
-    checkDuration('wrapUpMs', wrapUpMs);
+    checkLeave(reason, now, wrapUpMs);
     const out = (await this.#script('leave', LEAVE, [callId, reason, String(now), String(wrapUpMs)])) as { caller?: unknown; released?: unknown };
     return { ...(out.caller ? { caller: toCaller(out.caller) } : {}), releasedAgents: asStrings(out.released) };
   }
@@ -194,9 +150,7 @@ export class RedisAcdStore implements AcdStore {
   async offerFailed(offerId: string, agentId: string, reason: 'missed' | 'rejected' | 'failed', now: number, maxMissed: number): Promise<OfferFailedResult> {
     checkId('offer', offerId);
     checkId('agent', agentId);
-    if (!FAIL_REASONS.includes(reason)) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'unknown offer failure reason', { reason });
-    checkTime('now', now);
-    if (!Number.isInteger(maxMissed) || maxMissed < 0) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'maxMissed must be an integer ≥ 0', { maxMissed });
+    checkOfferFailure(reason, now, maxMissed);
     const out = (await this.#script('offerFailed', OFFER_FAILED, [offerId, agentId, String(now), String(maxMissed)])) as { agent?: unknown; callerRequeued: boolean };
     return { ...(out.agent ? { agent: toAgent(out.agent) } : {}), callerRequeued: out.callerRequeued === true };
   }

@@ -4,13 +4,10 @@
  * brings back a queue whose file was deleted and reappears broken without its last good
  * definition); a deleted file removes its queue.
  */
-import { watch as watchDir } from 'node:fs';
-import type { FSWatcher } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { hotlineError } from '../errors.ts';
-import { formatDiagnostic, hasErrors, sortDiagnostics } from '../flow/diagnostics.ts';
+import { hasErrors, sortDiagnostics } from '../flow/diagnostics.ts';
 import type { Diagnostic } from '../flow/diagnostics.ts';
+import { listDir, logDiagnostics, notifyAll, oneAtATime, readText, watchDebounced } from '../flow/yaml-dir.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { silentLogger } from '../../ports/logger.ts';
 import type { QueueDefinition } from './queue-definition.ts';
@@ -62,7 +59,7 @@ export class QueueRegistry {
   private diagnostics: Diagnostic[] = [];
   private readonly listeners = new Set<(change: QueueChange) => void>();
   /** Loads run one at a time, in order. */
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly serialLoad = oneAtATime(() => this.loadNow());
 
   constructor(options: QueueRegistryOptions) {
     this.options = options;
@@ -74,9 +71,7 @@ export class QueueRegistry {
    * when the directory exists but cannot be read.
    */
   load(): Promise<QueueLoadResult> {
-    const run = this.chain.then(() => this.loadNow());
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.serialLoad();
   }
 
   /** The live queue with that name. */
@@ -113,37 +108,27 @@ export class QueueRegistry {
    * watching. A directory that does not exist is not watched (logged once; restart to pick it up).
    */
   watch(): () => void {
-    let timer: NodeJS.Timeout | undefined;
-    let watcher: FSWatcher | undefined;
     try {
-      watcher = watchDir(this.options.dir, () => {
-        if (timer) clearTimeout(timer);
-        // Editors save in bursts (write, rename, chmod): reload once they are done.
-        timer = setTimeout(() => {
-          timer = undefined;
-          this.load().catch((err: unknown) => this.logger.error({ err }, 'queue reload failed'));
-        }, this.options.debounceMs ?? 200);
+      return watchDebounced(this.options.dir, {
+        debounceMs: this.options.debounceMs ?? 200,
+        onSettled: () => void this.load().catch((err: unknown) => this.logger.error({ err }, 'queue reload failed')),
+        onError: (err) => this.logger.error({ err }, 'watching the queue directory failed'),
       });
-      watcher.on('error', (err) => this.logger.error({ err }, 'watching the queue directory failed'));
     } catch (err) {
       this.logger.warn({ err, dir: this.options.dir }, 'cannot watch the queue directory; queue files are not hot-reloaded');
+      return () => {};
     }
-    return () => {
-      if (timer) clearTimeout(timer);
-      watcher?.close();
-      watcher = undefined;
-    };
   }
 
   private async loadNow(): Promise<QueueLoadResult> {
     const { dir } = this.options;
-    let names: string[];
+    let files: string[];
     try {
-      names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && isQueueFileName(e.name)).map((e) => e.name).sort();
+      files = await listDir(dir, (e) => e.isFile() && isQueueFileName(e.name));
     } catch (err) {
       // Queues are optional: no directory, no queues.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw hotlineError('HOTLINE_ERR_CONFIG', `cannot read the queue directory ${dir}`, { dir }, err);
-      names = [];
+      files = [];
     }
     const diagnostics: Diagnostic[] = [];
     const fresh = new Map<string, LoadedQueue>();
@@ -151,22 +136,18 @@ export class QueueRegistry {
     const fallback = new Set<string>();
     const present = new Set<string>();
     // Live files first: of two files defining one name, the running one wins.
-    const files = names.map((n) => join(dir, n));
     const ordered = [...files.filter((f) => this.live.has(f)), ...files.filter((f) => !this.live.has(f))];
     for (const file of ordered) {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (err) {
-        // Removed between readdir and read: treated as removed.
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        diagnostics.push({ file, line: 1, column: 1, severity: 'error', code: 'read-failed', message: `cannot read the file: ${String((err as Error).message)}` });
-        present.add(file);
+      const read = await readText(file);
+      // Removed between listing and reading: treated as removed.
+      if (!read.ok && read.gone) continue;
+      present.add(file);
+      if (!read.ok) {
+        diagnostics.push(read.diagnostic);
         this.keepPrevious(file, set, fallback);
         continue;
       }
-      present.add(file);
-      const parsed = parseQueueText(text, file);
+      const parsed = parseQueueText(read.text, file);
       diagnostics.push(...parsed.diagnostics);
       if (parsed.ok) {
         fresh.set(file, parsed.queue);
@@ -199,21 +180,12 @@ export class QueueRegistry {
 
     const sorted = sortDiagnostics(diagnostics);
     this.diagnostics = sorted;
-    for (const d of sorted) {
-      if (d.severity === 'error') this.logger.error({ file: d.file, code: d.code }, formatDiagnostic(d));
-      else this.logger.warn({ file: d.file, code: d.code }, formatDiagnostic(d));
-    }
+    logDiagnostics(this.logger, sorted);
     const result: QueueLoadResult = { added, updated, removed, diagnostics: sorted };
     if (added.length || updated.length || removed.length) {
       this.logger.info({ added, updated, removed }, 'queues loaded');
       const change: QueueChange = { ...result, queues: this.list() };
-      for (const listener of this.listeners) {
-        try {
-          listener(change);
-        } catch (err) {
-          this.logger.error({ err }, 'queue change listener failed');
-        }
-      }
+      notifyAll(this.listeners, change, this.logger, 'queue change listener failed');
     }
     return result;
   }

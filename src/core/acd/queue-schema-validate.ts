@@ -3,14 +3,12 @@
  * sentences at the position of the offending node (the queue-file twin of the flow's
  * `schema-validate.ts`, without the step vocabulary).
  */
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { diagnosticAt, sortDiagnostics } from '../flow/diagnostics.ts';
+import type { ErrorObject } from 'ajv';
 import type { Diagnostic, PositionLookup } from '../flow/diagnostics.ts';
+import { diagnosticFor, escapeSegment, expectedName, isRecord, lazyValidator, pointerSegments, schemaDiagnostics, typeWords, valueAt } from '../flow/schema-diagnostics.ts';
+import type { SchemaNode } from '../flow/schema-diagnostics.ts';
 import { didYouMean } from '../flow/suggest.ts';
 import schema from './queue.schema.json' with { type: 'json' };
-
-type SchemaNode = Record<string, unknown> & { properties?: Record<string, unknown>; 'x-expected'?: string };
 
 /** The queue JSON Schema (draft-07), as loaded. */
 export const queueSchema = schema as unknown as Record<string, unknown>;
@@ -20,17 +18,7 @@ export const STRATEGIES: readonly string[] = schema.properties.strategy.enum;
 
 const ACTIONS = ['leave', 'voicemail', 'callback', 'overflow'];
 
-let validator: ValidateFunction | undefined;
-
-function getValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    // Human wording for a value's expected shape, read back when describing errors.
-    ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
-    validator = ajv.compile(schema);
-  }
-  return validator;
-}
+const getValidator = lazyValidator(schema);
 
 /**
  * Validates `data` (a parsed queue file) against the queue schema.
@@ -40,21 +28,7 @@ function getValidator(): ValidateFunction {
  * // [{ line: 2, column: 1, code: 'unknown-field', message: 'unknown field `stratgy`', hint: 'did you mean `strategy`?' }]
  */
 export function validateQueueSchema(data: unknown, lookup: PositionLookup, file: string): Diagnostic[] {
-  const validate = getValidator();
-  if (validate(data)) return [];
-  const errors = validate.errors ?? [];
-  const out: Diagnostic[] = [];
-  const seen = new Set<string>();
-  for (const e of errors) {
-    // Sub-errors of `propertyNames` are reported through their `propertyNames` error.
-    if (e.propertyName !== undefined) continue;
-    const d = describe(e, data, lookup, file, errors);
-    const key = `${d.line}:${d.column}:${d.code}:${d.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(d);
-  }
-  return sortDiagnostics(out);
+  return schemaDiagnostics(getValidator(), data, (e, all) => describe(e, data, lookup, file, all));
 }
 
 function describe(e: ErrorObject, data: unknown, lookup: PositionLookup, file: string, all: ErrorObject[]): Diagnostic {
@@ -62,8 +36,7 @@ function describe(e: ErrorObject, data: unknown, lookup: PositionLookup, file: s
   const subject = field ? `\`${field}\`` : 'the queue file';
   const parent = (e.parentSchema ?? {}) as SchemaNode;
   const expected = parent['x-expected'];
-  const at = (code: string, message: string, hint?: string, ptr = e.instancePath, atKey = false) =>
-    diagnosticAt(lookup, file, ptr, { code, message, hint, atKey });
+  const at = diagnosticFor(e, lookup, file);
 
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -72,7 +45,7 @@ function describe(e: ErrorObject, data: unknown, lookup: PositionLookup, file: s
       const container = field ? ` in \`${field}\`` : '';
       let hint = didYouMean(prop, allowed) ?? `expected one of: ${allowed.join(', ')}`;
       if (prop === 'queue' && field === 'whenMaxWait') hint = '`queue` goes with `action: overflow`';
-      return at('unknown-field', `unknown field \`${prop}\`${container}`, hint, `${e.instancePath}/${escapeSeg(prop)}`, true);
+      return at('unknown-field', `unknown field \`${prop}\`${container}`, hint, `${e.instancePath}/${escapeSegment(prop)}`, true);
     }
     case 'required': {
       const missing = String(e.params.missingProperty);
@@ -109,9 +82,8 @@ function describe(e: ErrorObject, data: unknown, lookup: PositionLookup, file: s
       return at('duplicate-value', `${subject} lists ${JSON.stringify(valueAt(`${e.instancePath}/${String(e.params.j)}`, data))} twice`, undefined, `${e.instancePath}/${String(e.params.j)}`);
     case 'propertyNames': {
       const name = String(e.params.propertyName);
-      const inner = all.find((x) => x.propertyName === name && x.instancePath === e.instancePath);
-      const want = (inner?.parentSchema as SchemaNode | undefined)?.['x-expected'];
-      return at('invalid-name', `\`${name}\`${field ? ` in \`${field}\`` : ''} is not a valid name${want ? `: use ${want}` : ''}`, undefined, `${e.instancePath}/${escapeSeg(name)}`, true);
+      const want = expectedName(e, all);
+      return at('invalid-name', `\`${name}\`${field ? ` in \`${field}\`` : ''} is not a valid name${want ? `: use ${want}` : ''}`, undefined, `${e.instancePath}/${escapeSegment(name)}`, true);
     }
     case 'oneOf':
       return at('invalid-value', `${subject} must be ${expected ?? 'one of the allowed shapes'}`);
@@ -124,43 +96,9 @@ function describe(e: ErrorObject, data: unknown, lookup: PositionLookup, file: s
 function fieldPath(instancePath: string, data: unknown): string {
   let field = '';
   let node = data;
-  for (const seg of segments(instancePath)) {
+  for (const seg of pointerSegments(instancePath)) {
     field += Array.isArray(node) ? `[${seg}]` : field === '' ? seg : `.${seg}`;
     node = Array.isArray(node) ? node[Number(seg)] : isRecord(node) ? node[seg] : undefined;
   }
   return field;
-}
-
-function valueAt(instancePath: string, data: unknown): unknown {
-  let node = data;
-  for (const key of segments(instancePath)) {
-    node = Array.isArray(node) ? node[Number(key)] : isRecord(node) ? node[key] : undefined;
-  }
-  return node;
-}
-
-function segments(ptr: string): string[] {
-  return ptr === '' ? [] : ptr.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function typeWords(type: unknown): string {
-  const words: Record<string, string> = {
-    string: 'a string',
-    number: 'a number',
-    integer: 'a whole number',
-    boolean: 'true or false',
-    array: 'a list',
-    object: 'a mapping',
-    null: 'empty',
-  };
-  const types = Array.isArray(type) ? type : String(type).split(',');
-  return types.map((t) => words[String(t)] ?? String(t)).join(' or ');
-}
-
-function escapeSeg(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

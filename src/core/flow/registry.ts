@@ -3,10 +3,6 @@
  * and hot-reloads on change. A file that fails never replaces the version already running, and
  * every version ever loaded stays available by version for the calls that started on it.
  */
-import { watch as watchDir } from 'node:fs';
-import type { FSWatcher } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { hotlineError } from '../errors.ts';
 import type { Logger } from '../../ports/logger.ts';
 import { silentLogger } from '../../ports/logger.ts';
@@ -18,6 +14,7 @@ import type { Diagnostic } from './diagnostics.ts';
 import { parseFlowText } from './loader.ts';
 import type { LoadedFlow } from './loader.ts';
 import { validateFlows } from './validate.ts';
+import { isYamlName, listDir, logDiagnostics, notifyAll, oneAtATime, readText, watchDebounced } from './yaml-dir.ts';
 
 /** Compiles one validated flow; `resolve` finds the flows its `subflow` steps name. */
 export type FlowCompiler = (flow: LoadedFlow, resolve: (flowId: string) => LoadedFlow | undefined) => CompiledFlow;
@@ -72,7 +69,7 @@ export class FlowRegistry {
   private diagnostics: Diagnostic[] = [];
   private readonly listeners = new Set<(result: FlowLoadResult) => void>();
   /** Loads run one at a time, in order. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly serialLoad = oneAtATime(() => this.loadNow());
 
   constructor(options: FlowRegistryOptions) {
     this.options = options;
@@ -84,9 +81,7 @@ export class FlowRegistry {
    * `HOTLINE_ERR_CONFIG` when the directory cannot be read.
    */
   load(): Promise<FlowLoadResult> {
-    const run = this.queue.then(() => this.loadNow());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.serialLoad();
   }
 
   /** The live flow answering `number`. */
@@ -150,32 +145,21 @@ export class FlowRegistry {
    * watching.
    */
   watch(): () => void {
-    let timer: NodeJS.Timeout | undefined;
-    let watcher: FSWatcher | undefined = watchDir(this.options.dir, () => {
-      if (timer) clearTimeout(timer);
-      // Editors save in bursts (write, rename, chmod): reload once they are done.
-      timer = setTimeout(() => {
-        timer = undefined;
-        this.load().catch((err: unknown) => this.logger.error({ err }, 'flow reload failed'));
-      }, this.options.debounceMs ?? 200);
+    return watchDebounced(this.options.dir, {
+      debounceMs: this.options.debounceMs ?? 200,
+      onSettled: () => void this.load().catch((err: unknown) => this.logger.error({ err }, 'flow reload failed')),
+      onError: (err) => this.logger.error({ err }, 'watching the flow directory failed'),
     });
-    watcher.on('error', (err) => this.logger.error({ err }, 'watching the flow directory failed'));
-    return () => {
-      if (timer) clearTimeout(timer);
-      watcher?.close();
-      watcher = undefined;
-    };
   }
 
   private async loadNow(): Promise<FlowLoadResult> {
     const { dir } = this.options;
-    let names: string[];
+    let files: string[];
     try {
-      names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n)).sort();
+      files = await listDir(dir, (e) => isYamlName(e.name));
     } catch (err) {
       throw hotlineError('HOTLINE_ERR_CONFIG', `cannot read the flow directory ${dir}`, { dir }, err);
     }
-    const files = names.map((n) => join(dir, n));
     // Live files first: for duplicates (numbers, ids) the flow listed first wins, so a new file
     // cannot take a number from a running flow.
     const ordered = [...files.filter((f) => this.live.has(f)), ...files.filter((f) => !this.live.has(f))];
@@ -185,16 +169,13 @@ export class FlowRegistry {
     const set: LoadedFlow[] = [];
     const fallback = new Set<string>();
     for (const file of ordered) {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (err) {
-        // Removed between readdir and read: treated as removed.
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        diagnostics.push({ file, line: 1, column: 1, severity: 'error', code: 'read-failed', message: `cannot read the file: ${String((err as Error).message)}` });
+      const read = await readText(file);
+      if (!read.ok) {
+        // Removed between listing and reading: treated as removed.
+        if (!read.gone) diagnostics.push(read.diagnostic);
         continue;
       }
-      const parsed = parseFlowText(text, file);
+      const parsed = parseFlowText(read.text, file);
       if (parsed.ok) {
         fresh.set(file, parsed.flow);
         set.push(parsed.flow);
@@ -261,19 +242,10 @@ export class FlowRegistry {
 
     const sorted = sortDiagnostics(diagnostics);
     this.diagnostics = sorted;
-    for (const d of sorted) {
-      if (d.severity === 'error') this.logger.error({ file: d.file, code: d.code }, formatDiagnostic(d));
-      else this.logger.warn({ file: d.file, code: d.code }, formatDiagnostic(d));
-    }
+    logDiagnostics(this.logger, sorted);
     if (loaded.length) this.logger.info({ flows: loaded }, 'flows loaded');
     const result: FlowLoadResult = { loaded, diagnostics: sorted };
-    for (const listener of this.listeners) {
-      try {
-        listener(result);
-      } catch (err) {
-        this.logger.error({ err }, 'flow reload listener failed');
-      }
-    }
+    notifyAll(this.listeners, result, this.logger, 'flow reload listener failed');
     return result;
   }
 

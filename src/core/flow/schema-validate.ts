@@ -2,14 +2,12 @@
  * Validates parsed flow data against `flow.schema.json` and turns Ajv's errors into
  * sentences an admin can act on, each at the position of the offending node.
  */
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { diagnosticAt, sortDiagnostics } from './diagnostics.ts';
+import type { ErrorObject } from 'ajv';
 import type { Diagnostic, PositionLookup } from './diagnostics.ts';
 import schema from './flow.schema.json' with { type: 'json' };
+import { diagnosticFor, escapeSegment, expectedName, isRecord, lazyValidator, pointerSegments, schemaDiagnostics, typeWords, valueAt } from './schema-diagnostics.ts';
+import type { SchemaNode } from './schema-diagnostics.ts';
 import { didYouMean } from './suggest.ts';
-
-type SchemaNode = Record<string, unknown> & { properties?: Record<string, unknown>; 'x-expected'?: string };
 
 /** The flow JSON Schema (draft-07), as loaded. */
 export const flowSchema = schema as unknown as Record<string, unknown>;
@@ -23,46 +21,28 @@ const COMBINATORS = ['all', 'any', 'not'];
 const PROMPT_KINDS = ['sound', 'say', 'digits', 'number', 'tone'];
 const CONDITION_PATH = /\/when(?:\/(?:all|any)\/\d+|\/not)*$/;
 
-let validator: ValidateFunction | undefined;
-
-function getValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    // Human wording for a value's expected shape, read back when describing errors.
-    ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
-    validator = ajv.compile(schema);
-  }
-  return validator;
-}
+const getValidator = lazyValidator(schema);
 
 /**
  * Validates `data` (a parsed flow file) against the flow schema.
  * @returns one diagnostic per problem, empty when the document is valid
  */
 export function validateSchema(data: unknown, lookup: PositionLookup, file: string): Diagnostic[] {
-  const validate = getValidator();
-  if (validate(data)) return [];
-  const errors = validate.errors ?? [];
-  const out: Diagnostic[] = [];
-  const seen = new Set<string>();
+  return schemaDiagnostics(getValidator(), data, (e, all) => describe(e, data, lookup, file, all), relevantErrors);
+}
+
+/** Drops the errors that only echo another one. */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
   const discriminated = new Set(errors.filter((e) => e.keyword === 'discriminator').map((e) => e.instancePath));
   const oneOfAt = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
-  for (const e of errors) {
-    // `if` only says "then failed"; the failing `then` keyword reports the specifics.
-    if (e.keyword === 'if') continue;
-    // Branch-by-branch failures of a `oneOf` are noise: the `oneOf` error is described instead.
-    if (oneOfAt.has(e.instancePath) && e.schemaPath.includes('/oneOf/')) continue;
-    // A `propertyNames` sub-error: reported through its `propertyNames` error.
-    if (e.propertyName !== undefined) continue;
-    if (e.keyword === 'required' && e.params.missingProperty === 'type' && discriminated.has(e.instancePath)) continue;
-    const d = describe(e, data, lookup, file, errors);
-    if (!d) continue;
-    const key = `${d.line}:${d.column}:${d.code}:${d.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(d);
-  }
-  return sortDiagnostics(out);
+  return errors.filter(
+    (e) =>
+      // `if` only says "then failed"; the failing `then` keyword reports the specifics.
+      e.keyword !== 'if' &&
+      // Branch-by-branch failures of a `oneOf` are noise: the `oneOf` error is described instead.
+      !(oneOfAt.has(e.instancePath) && e.schemaPath.includes('/oneOf/')) &&
+      !(e.keyword === 'required' && e.params.missingProperty === 'type' && discriminated.has(e.instancePath)),
+  );
 }
 
 interface Where {
@@ -74,7 +54,7 @@ interface Where {
 }
 
 function locate(instancePath: string, data: unknown): Where {
-  const segs = instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segs = pointerSegments(instancePath);
   let node: unknown = data;
   let stepId: string | undefined;
   let stepKind: string | undefined;
@@ -99,23 +79,13 @@ function locate(instancePath: string, data: unknown): Where {
   return { stepId, stepKind, field };
 }
 
-function valueAt(instancePath: string, data: unknown): unknown {
-  let node = data;
-  for (const seg of instancePath === '' ? [] : instancePath.slice(1).split('/')) {
-    const key = seg.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = Array.isArray(node) ? node[Number(key)] : isRecord(node) ? node[key] : undefined;
-  }
-  return node;
-}
-
 function describe(e: ErrorObject, data: unknown, lookup: PositionLookup, file: string, all: ErrorObject[]): Diagnostic | undefined {
   const where = locate(e.instancePath, data);
   const inStep = where.stepId ? ` in step \`${where.stepId}\`` : '';
   const subject = where.field ? `\`${where.field}\`${inStep}` : where.stepId ? `step \`${where.stepId}\`` : 'the flow';
   const parent = (e.parentSchema ?? {}) as SchemaNode;
   const expected = parent['x-expected'];
-  const at = (code: string, message: string, hint?: string, ptr = e.instancePath, atKey = false) =>
-    diagnosticAt(lookup, file, ptr, { code, message, hint, atKey });
+  const at = diagnosticFor(e, lookup, file);
 
   if (CONDITION_PATH.test(e.instancePath) && ['oneOf', 'minProperties', 'maxProperties'].includes(e.keyword)) {
     return at('invalid-condition', describeCondition(valueAt(e.instancePath, data), subject), conditionHint());
@@ -129,7 +99,7 @@ function describe(e: ErrorObject, data: unknown, lookup: PositionLookup, file: s
         didYouMean(prop, allowed) ??
         (!where.field && where.stepKind ? belongsTo(prop, where.stepKind, allowed) : undefined) ??
         `expected one of: ${allowed.filter((a) => a !== 'type' || !where.stepKind).join(', ')}`;
-      return at('unknown-field', `unknown field \`${prop}\`${container}${inStep}`, hint, `${e.instancePath}/${escapeSeg(prop)}`, true);
+      return at('unknown-field', `unknown field \`${prop}\`${container}${inStep}`, hint, `${e.instancePath}/${escapeSegment(prop)}`, true);
     }
     case 'required': {
       const missing = String(e.params.missingProperty);
@@ -173,13 +143,12 @@ function describe(e: ErrorObject, data: unknown, lookup: PositionLookup, file: s
       return at('duplicate-value', `${subject} lists ${JSON.stringify(valueAt(`${e.instancePath}/${String(e.params.j)}`, data))} twice`, undefined, `${e.instancePath}/${String(e.params.j)}`);
     case 'propertyNames': {
       const name = String(e.params.propertyName);
-      const inner = all.find((x) => x.propertyName === name && x.instancePath === e.instancePath);
-      const want = (inner?.parentSchema as SchemaNode | undefined)?.['x-expected'];
+      const want = expectedName(e, all);
       return at(
         'invalid-name',
         `\`${name}\`${where.field ? ` in \`${where.field}\`` : ''}${inStep} is not a valid name${want ? `: use ${want}` : ''}`,
         undefined,
-        `${e.instancePath}/${escapeSeg(name)}`,
+        `${e.instancePath}/${escapeSegment(name)}`,
         true,
       );
     }
@@ -231,26 +200,4 @@ function belongsTo(prop: string, kind: string, allowed: string[]): string | unde
   });
   if (owners.length === 0) return undefined;
   return `\`${prop}\` belongs to ${owners.map((o) => `\`${o}\``).join(', ')} steps; a \`${kind}\` step takes: ${allowed.filter((a) => a !== 'type').join(', ')}`;
-}
-
-function typeWords(type: unknown): string {
-  const words: Record<string, string> = {
-    string: 'a string',
-    number: 'a number',
-    integer: 'a whole number',
-    boolean: 'true or false',
-    array: 'a list',
-    object: 'a mapping',
-    null: 'empty',
-  };
-  const types = Array.isArray(type) ? type : String(type).split(',');
-  return types.map((t) => words[String(t)] ?? String(t)).join(' or ');
-}
-
-function escapeSeg(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,24 +1,15 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRedisConnection, type RedisConnection } from '../../../src/adapters/redis/redis-client.ts';
+import { createRedisConnection } from '../../../src/adapters/redis/redis-client.ts';
 import { RedisAcdStore } from '../../../src/adapters/redis/redis-acd-store.ts';
 import { isHotlineError } from '../../../src/core/errors.ts';
-import { startRedis, type TestRedis } from '../../support/redis-server.ts';
+import { startRedis, useRedisServer } from '../../support/redis-server.ts';
 import { T0, queue, runAcdStoreContract } from './acd-store.contract.ts';
 
-let redis: TestRedis;
-let admin: RedisConnection;
-before(async () => {
-  redis = await startRedis();
-  admin = await createRedisConnection(redis.url);
-});
-after(async () => {
-  await admin.close();
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 runAcdStoreContract('redis', async () => {
-  await admin.sendCommand(['FLUSHALL']);
+  await redis.admin.sendCommand(['FLUSHALL']);
   const conn = await createRedisConnection(redis.url);
   const store = new RedisAcdStore(conn, { closeConnection: true });
   return { store, close: () => store.close() };
@@ -26,26 +17,26 @@ runAcdStoreContract('redis', async () => {
 
 describe('RedisAcdStore', () => {
   it('keeps its keys under the prefix and callers in a sorted set scored by priority then time', async () => {
-    await admin.sendCommand(['FLUSHALL']);
-    const store = new RedisAcdStore(admin, { keyPrefix: 'test:acd:' });
+    await redis.admin.sendCommand(['FLUSHALL']);
+    const store = new RedisAcdStore(redis.admin, { keyPrefix: 'test:acd:' });
     await store.setQueues([queue('q')]);
     // the latest time a score allows with the highest priority gap stays exact in a double
     await store.enqueue({ callId: 'late', queue: 'q', priority: 0, node: 'n', enqueuedAt: 2 ** 42 - 1 }, T0);
     await store.enqueue({ callId: 'early', queue: 'q', priority: 0, node: 'n', enqueuedAt: 2 ** 42 - 2 }, T0);
     await store.enqueue({ callId: 'vip', queue: 'q', priority: 1000, node: 'n' }, T0);
-    const keys = ((await admin.sendCommand(['KEYS', '*'])) as string[]).sort();
+    const keys = ((await redis.admin.sendCommand(['KEYS', '*'])) as string[]).sort();
     assert.ok(keys.length > 0 && keys.every((k) => k.startsWith('test:acd:')), keys.join(' '));
-    assert.deepEqual(await admin.sendCommand(['ZRANGE', 'test:acd:q:q:line', '0', '-1']), ['vip', 'early', 'late']);
-    assert.equal(Number(await admin.sendCommand(['ZSCORE', 'test:acd:q:q:line', 'late'])), 1000 * 2 ** 42 + 2 ** 42 - 1);
+    assert.deepEqual(await redis.admin.sendCommand(['ZRANGE', 'test:acd:q:q:line', '0', '-1']), ['vip', 'early', 'late']);
+    assert.equal(Number(await redis.admin.sendCommand(['ZSCORE', 'test:acd:q:q:line', 'late'])), 1000 * 2 ** 42 + 2 ** 42 - 1);
     assert.equal((await store.getCaller('late'))?.enqueuedAt, 2 ** 42 - 1);
   });
 
   it('reloads its scripts after SCRIPT FLUSH (NOSCRIPT fallback)', async () => {
-    await admin.sendCommand(['FLUSHALL']);
-    const store = new RedisAcdStore(admin);
+    await redis.admin.sendCommand(['FLUSHALL']);
+    const store = new RedisAcdStore(redis.admin);
     await store.init();
     await store.setQueues([queue('q')]);
-    await admin.sendCommand(['SCRIPT', 'FLUSH']);
+    await redis.admin.sendCommand(['SCRIPT', 'FLUSH']);
     assert.equal((await store.enqueue({ callId: 'c1', queue: 'q', priority: 0, node: 'n' }, T0)).state, 'waiting');
   });
 
@@ -61,7 +52,7 @@ describe('RedisAcdStore', () => {
   });
 
   it('two connections racing route, routeAgent and setAgentState never double-book an agent or a caller', async () => {
-    await admin.sendCommand(['FLUSHALL']);
+    await redis.admin.sendCommand(['FLUSHALL']);
     const c1 = await createRedisConnection(redis.url);
     const c2 = await createRedisConnection(redis.url);
     const one = new RedisAcdStore(c1, { closeConnection: true });

@@ -231,8 +231,10 @@ export class AcdService implements AcdApi, QueueHost {
     const session = this.#deps.calls.session(offer.callId);
     const def = this.#deps.queues.get(offer.queue);
     if (!session || session.ended() || !def) {
-      // The caller's session is not here any more: give the agents back.
-      this.#logger.warn({ callId: offer.callId, offerId: offer.offerId }, 'offer for a call this node no longer drives');
+      // The caller hung up while the offer was being made, or their session is not here any
+      // more: give the agents back.
+      if (session?.ended()) this.#logger.info({ callId: offer.callId, offerId: offer.offerId }, 'offer for a caller who already hung up');
+      else this.#logger.warn({ callId: offer.callId, offerId: offer.offerId }, 'offer for a call this node no longer drives');
       await this.leave(offer.callId, 'abandoned');
       return;
     }

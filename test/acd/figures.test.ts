@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { agentView, estimatedWaitSeconds, queueView } from '../../src/core/acd/figures.ts';
-import type { QueueDefinition } from '../../src/core/acd/queue-definition.ts';
+import { queueFromYaml } from './acd-rig.ts';
 import type { AgentRecord, QueueCounters, QueuedCaller, QueueSnapshot } from '../../src/ports/acd-store.ts';
 
 const T0 = Date.parse('2026-11-23T14:00:00Z');
@@ -23,23 +23,13 @@ function agent(patch: Partial<AgentRecord> = {}): AgentRecord {
   };
 }
 
-const definition: QueueDefinition = {
-  name: 'billing',
-  description: 'Billing questions',
-  skills: { billing: 5 },
-  strategy: 'longest-idle',
-  ringTimeoutMs: 20_000,
-  wrapUpMs: 10_000,
-  maxWaitMs: 600_000,
-  whenMaxWait: { action: 'leave' },
-  maxMissedOffers: 3,
-  serviceLevel: { thresholdMs: 20_000, target: 80 },
-  priority: { default: 0, vipNumbers: [], vipPriority: 10 },
-  announce: { everyMs: 60_000, firstMs: 15_000, position: true, waitTime: true },
-  defaultHandleTimeMs: 180_000,
-  file: 'flows/queues/billing.yaml',
-  version: 'abcdef012345',
-};
+// Through the real loader: the figures read what a queue file really yields.
+const definition = queueFromYaml(`queue: billing
+description: Billing questions
+skills: { billing: 5 }
+wrapUp: 10s
+serviceLevel: { threshold: 20s, target: 80 }
+`);
 
 function counters(patch: Partial<QueueCounters> = {}): QueueCounters {
   return {

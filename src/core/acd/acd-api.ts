@@ -1,4 +1,4 @@
-import type { AgentRecord, AgentState, DistributionStrategy, QueuedCaller } from '../../ports/acd-store.ts';
+import type { AgentState, DistributionStrategy, QueuedCaller } from '../../ports/acd-store.ts';
 
 /** An agent as the API shows it: the stored record plus figures computed at read time. */
 export interface AgentView {
@@ -92,4 +92,3 @@ export interface AcdApi {
   on(listener: (event: AcdEvent) => void): () => void;
 }
 
-export type { AgentRecord };

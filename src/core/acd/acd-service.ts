@@ -1,4 +1,4 @@
-import type { AcdStore, AgentRecord, Offer } from '../../ports/acd-store.ts';
+import type { AcdStore, Offer } from '../../ports/acd-store.ts';
 import type { Clock, TimerHandle } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { CallLeg, TelephonyDriver } from '../../ports/telephony.ts';
@@ -126,13 +126,11 @@ export class AcdService implements AcdApi, QueueHost {
     this.#publish({ type: 'queue.left', callId, queue: caller.queue, reason, waitSeconds, at: now });
     this.#logger.info({ callId, queue: caller.queue, reason, waitSeconds }, 'caller left queue');
     for (const agentId of result.releasedAgents) {
-      if (connection?.agentId === agentId) {
-        this.#publish({ type: 'agent.state', agentId, state: def?.wrapUpMs ? 'wrap-up' : 'available', at: now });
-        this.#scheduleWrapUp(def?.wrapUpMs ?? 0);
-      } else {
-        this.#publish({ type: 'agent.state', agentId, state: 'available', at: now });
-      }
-      await this.#routeAgent(agentId);
+      // The agent who talked to the caller goes to wrap-up (routed when it ends); a withdrawn offer frees the agent now.
+      const wrapUpMs = connection?.agentId === agentId ? (def?.wrapUpMs ?? 0) : 0;
+      this.#publish({ type: 'agent.state', agentId, state: wrapUpMs > 0 ? 'wrap-up' : 'available', at: now });
+      if (wrapUpMs > 0) this.#scheduleWrapUp(wrapUpMs);
+      else await this.#routeAgent(agentId);
     }
   }
 
@@ -273,12 +271,11 @@ export class AcdService implements AcdApi, QueueHost {
     switch (outcome.type) {
       case 'answered': {
         const { ok, released } = await this.#deps.store.offerAnswered(offer.offerId, agentId, now);
-        const legs = this.#legs;
         if (!ok) {
-          if (agentLeg) legs.release(agentLeg);
+          if (agentLeg) this.#legs.release(agentLeg);
           return;
         }
-        legs.withdraw(offer.offerId, released);
+        this.#legs.withdraw(offer.offerId, released);
         for (const other of released) this.#publish({ type: 'agent.state', agentId: other, state: 'available', at: now });
         const session = this.#deps.calls.session(offer.callId);
         const leg = this.#deps.driver.getLeg(offer.callId);
@@ -432,4 +429,3 @@ export class AcdService implements AcdApi, QueueHost {
   }
 }
 
-export type { AgentRecord };

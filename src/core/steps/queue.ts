@@ -40,7 +40,7 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
       intro: promptState(ctx, stepId, step.prompt, `#${id}.waiting`, { bargeIn: false }),
       waiting: {
         type: 'parallel',
-        tags: ['input', 'queued'],
+        tags: ['input'],
         // Music plays for the whole wait, paused only while an announcement speaks.
         entry: [{ type: 'hold', params: { on: true } }],
         exit: [{ type: 'hold', params: { on: false } }],
@@ -77,7 +77,6 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
         },
       },
       connected: {
-        tags: ['agent'],
         entry: [{ type: 'queueConnect', params: { queue } }],
         on: {
           'queue.done': { target: ctx.target(stepId, step, 'done') },

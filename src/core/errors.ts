@@ -12,9 +12,18 @@ export const ERROR_CODES = {
   HOTLINE_ERR_NOT_FOUND: 404,
   HOTLINE_ERR_NO_SUCH_CALL: 404,
   HOTLINE_ERR_NO_SUCH_FLOW: 404,
+  HOTLINE_ERR_NO_SUCH_RECORDING: 404,
+  HOTLINE_ERR_NO_SUCH_SUPERVISION: 404,
+  HOTLINE_ERR_NO_SUCH_CALLBACK: 404,
   HOTLINE_ERR_CONFLICT: 409,
   HOTLINE_ERR_CALL_ENDED: 409,
   HOTLINE_ERR_ILLEGAL_STATE: 409,
+  /** The call is driven by another Hotline node; ask that node (its id is in the details). */
+  HOTLINE_ERR_WRONG_NODE: 421,
+  /** A callback slot is full. */
+  HOTLINE_ERR_SLOT_FULL: 409,
+  /** A number callbacks may not dial (not valid, or not permitted by the allowlist). */
+  HOTLINE_ERR_NUMBER_DENIED: 403,
   HOTLINE_ERR_FLOW_INVALID: 422,
   HOTLINE_ERR_TRANSFER_DENIED: 403,
   HOTLINE_ERR_CONFIG: 500,

@@ -213,6 +213,14 @@ export interface AcdStore {
   leave(callId: string, reason: LeaveReason, now: number, wrapUpMs: number): Promise<LeaveResult>;
   getCaller(callId: string): Promise<QueuedCaller | undefined>;
   /**
+   * Gives a queued caller (waiting or offered) a new call id and node, keeping their place,
+   * priority and any ringing offer (whose `callId` and `node` follow): a kept place becoming a
+   * callback entry, and the callback's own call taking it back. Counters are not touched.
+   * Undefined for an unknown caller; `HOTLINE_ERR_CONFLICT` when `toCallId` is already queued;
+   * `HOTLINE_ERR_ILLEGAL_STATE` when the caller is connected.
+   */
+  renameCaller(fromCallId: string, toCallId: string, node: string, data?: Record<string, string>): Promise<QueuedCaller | undefined>;
+  /**
    * 1-based place among the callers of its queue not yet connected, and how many agents
    * serve the queue and are logged in (not logged-out) — the inputs of estimated wait time.
    */
@@ -245,6 +253,8 @@ export interface AcdStore {
    * When no agent of the offer is left ringing, the caller goes back to waiting at their place.
    */
   offerFailed(offerId: string, agentId: string, reason: 'missed' | 'rejected' | 'failed', now: number, maxMissed: number): Promise<OfferFailedResult>;
+  /** Moves an offer's deadline (a callback holds its agent while the customer is dialled). False when the offer is gone. */
+  extendOffer(offerId: string, expiresAt: number): Promise<boolean>;
   /** Offers whose `expiresAt` passed: callers back to waiting, agents to available (no penalty). */
   expireOffers(now: number): Promise<Offer[]>;
   /** The agent's leg ended during a connected call: agent to `wrap-up` until `now + wrapUpMs`; handle time counted. */

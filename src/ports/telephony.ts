@@ -223,4 +223,6 @@ export interface TelephonyDriver {
   createBridge?(options?: { id?: string; purpose?: string; kind?: 'mixing' | 'holding' }): Promise<Bridge>;
   /** Joins `supervisorLegId` to the call of `callerLegId` talking to `agentLegId`. */
   supervise?(request: SuperviseRequest): Promise<Supervision>;
+  /** Where finished recordings' audio can be fetched and deleted. */
+  readonly recordingMedia?: import('./recordings.ts').RecordingMedia;
 }

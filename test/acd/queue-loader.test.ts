@@ -25,6 +25,23 @@ function mustLoad(text: string, file = FILE): LoadedQueue {
 const where = (ds: Diagnostic[]) => ds.map((d) => [d.line, d.column, d.code]);
 
 describe('parseQueueText', () => {
+  it('reads recording policy, business hours and callback settings, and reports bad hours at their line', () => {
+    const q = mustLoad(
+      'queue: billing\nrecording: whole\nhours: { timezone: America/New_York, weekly: { mon-fri: "08:00-20:00" } }\ncallback: { connect: agent-first, slotCapacity: 2, retryEvery: 10m, maxAttempts: 4, expireAfter: 2h }\n',
+    );
+    assert.equal(q.definition.recording, 'whole');
+    assert.deepEqual(q.definition.hours, { timezone: 'America/New_York', weekly: { 'mon-fri': '08:00-20:00' } });
+    assert.deepEqual(q.definition.callback, { connect: 'agent-first', slotCapacity: 2, retryEveryMs: 600_000, maxAttempts: 4, expireAfterMs: 7_200_000 });
+    const bad = parseQueueText('queue: billing\nhours:\n  timezone: Mars/Olympus\n  weekly: { mon-fry: "08:00-20:00" }\n', FILE);
+    assert.equal(bad.ok, false);
+    assert.deepEqual(where(bad.diagnostics), [
+      [3, 13, 'invalid-timezone'],
+      [4, 22, 'invalid-hours'],
+    ]);
+    const wrongPolicy = parseQueueText('queue: billing\nrecording: always\n', FILE);
+    assert.equal(wrongPolicy.ok, false);
+  });
+
   it('applies every default to a minimal file, and freezes the result', () => {
     const q = mustLoad('queue: billing\n');
     assert.deepEqual(
@@ -43,6 +60,8 @@ describe('parseQueueText', () => {
         priority: { default: 0, vipNumbers: [], vipPriority: 10 },
         announce: { everyMs: 60_000, firstMs: 15_000, position: false, waitTime: false },
         defaultHandleTimeMs: 180_000,
+        recording: 'none',
+        callback: { connect: 'customer-first', slotCapacity: 5, retryEveryMs: 300_000, maxAttempts: 3, expireAfterMs: 86_400_000 },
         file: FILE,
         version: q.version,
       },

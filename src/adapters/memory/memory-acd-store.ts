@@ -161,6 +161,44 @@ export class MemoryAcdStore implements AcdStore {
     return { caller: before, releasedAgents: released };
   }
 
+  async renameCaller(fromCallId: string, toCallId: string, node: string, data?: Record<string, string>): Promise<QueuedCaller | undefined> {
+    checkId('call', fromCallId);
+    checkId('call', toCallId);
+    checkId('node', node);
+    const entry = this.#s.callers.get(fromCallId);
+    if (!entry) return undefined;
+    const c = entry.rec;
+    if (c.state === 'connected') throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `caller ${fromCallId} is connected: renameCaller is not allowed now`, { callId: fromCallId, state: c.state });
+    if (fromCallId !== toCallId && this.#s.callers.has(toCallId)) throw hotlineError('HOTLINE_ERR_CONFLICT', `caller ${toCallId} is already queued`, { callId: toCallId });
+    const line = this.#s.line(c.queue);
+    line.delete(fromCallId);
+    this.#s.callers.delete(fromCallId);
+    c.callId = toCallId;
+    c.node = node;
+    if (data !== undefined) c.data = { ...data };
+    line.add(toCallId);
+    this.#s.callers.set(toCallId, entry);
+    const offer = c.offerId !== undefined ? this.#s.offers.get(c.offerId) : undefined;
+    if (offer) {
+      offer.callId = toCallId;
+      offer.node = node;
+      for (const id of c.agentIds) {
+        const agent = this.#s.agents.get(id);
+        if (agent && agent.rec.offerId === c.offerId) agent.rec.callId = toCallId;
+      }
+    }
+    return structuredClone(c);
+  }
+
+  async extendOffer(offerId: string, expiresAt: number): Promise<boolean> {
+    checkId('offer', offerId);
+    checkTime('expiresAt', expiresAt);
+    const offer = this.#s.offers.get(offerId);
+    if (!offer) return false;
+    offer.expiresAt = expiresAt;
+    return true;
+  }
+
   async getCaller(callId: string): Promise<QueuedCaller | undefined> {
     const entry = this.#s.callers.get(callId);
     return entry ? structuredClone(entry.rec) : undefined;

@@ -6,7 +6,7 @@ import type { EnqueueRequest } from '../../core/acd/store-input.ts';
 import type { RedisLike } from './redis-like.ts';
 import { runScript, loadScripts, type AcdScript } from './acd/script-runner.ts';
 import { LOGIN, LOGOUT, SET_AGENT_STATE, SET_QUEUES } from './acd/agent-scripts.ts';
-import { AGENT_CALL_ENDED, ENQUEUE, LEAVE, MOVE_CALLER, SET_PRIORITY } from './acd/caller-scripts.ts';
+import { AGENT_CALL_ENDED, ENQUEUE, EXTEND_OFFER, LEAVE, MOVE_CALLER, RENAME_CALLER, SET_PRIORITY } from './acd/caller-scripts.ts';
 import { EXPIRE_OFFERS, FINISH_WRAP_UPS, OFFER_ANSWERED, OFFER_FAILED, ROUTE, ROUTE_AGENT, TAKE_OFFERS } from './acd/routing-scripts.ts';
 import { POSITION, QUEUES_WITH_WAITING, SNAPSHOT } from './acd/read-scripts.ts';
 
@@ -19,7 +19,7 @@ export interface RedisAcdStoreOptions {
 }
 
 const ALL_SCRIPTS: readonly AcdScript[] = [
-  SET_QUEUES, LOGIN, LOGOUT, SET_AGENT_STATE, ENQUEUE, SET_PRIORITY, MOVE_CALLER, LEAVE, AGENT_CALL_ENDED,
+  SET_QUEUES, LOGIN, LOGOUT, SET_AGENT_STATE, ENQUEUE, SET_PRIORITY, MOVE_CALLER, LEAVE, AGENT_CALL_ENDED, RENAME_CALLER, EXTEND_OFFER,
   ROUTE, ROUTE_AGENT, TAKE_OFFERS, OFFER_ANSWERED, OFFER_FAILED, EXPIRE_OFFERS, FINISH_WRAP_UPS, POSITION, SNAPSHOT, QUEUES_WITH_WAITING,
 ];
 const COUNTER_FIELDS = ['entered', 'answered', 'abandoned', 'answeredInSl', 'abandonedInSl', 'left', 'answerWaitMsSum', 'handleMsSum', 'handled', 'wrapUpMsSum', 'wrapUps'] as const;
@@ -109,6 +109,20 @@ export class RedisAcdStore implements AcdStore {
     checkLeave(reason, now, wrapUpMs);
     const out = (await this.#script('leave', LEAVE, [callId, reason, String(now), String(wrapUpMs)])) as { caller?: unknown; released?: unknown };
     return { ...(out.caller ? { caller: toCaller(out.caller) } : {}), releasedAgents: asStrings(out.released) };
+  }
+
+  async renameCaller(fromCallId: string, toCallId: string, node: string, data?: Record<string, string>): Promise<QueuedCaller | undefined> {
+    checkId('call', fromCallId);
+    checkId('call', toCallId);
+    checkId('node', node);
+    const args = [fromCallId, toCallId, node, data === undefined ? '' : JSON.stringify(data)];
+    return optional(await this.#script('renameCaller', RENAME_CALLER, args, { callId: fromCallId, to: toCallId }), toCaller);
+  }
+
+  async extendOffer(offerId: string, expiresAt: number): Promise<boolean> {
+    checkId('offer', offerId);
+    checkTime('expiresAt', expiresAt);
+    return (await this.#script('extendOffer', EXTEND_OFFER, [offerId, String(expiresAt)])) === true;
   }
 
   async getCaller(callId: string): Promise<QueuedCaller | undefined> {
@@ -211,6 +225,7 @@ export class RedisAcdStore implements AcdStore {
       const why = envelope.state === 'logged-out' ? 'is logged out (log in first)' : `is ${envelope.state}`;
       throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `${who} ${why}: ${op} is not allowed now`, { ...details, state: envelope.state });
     }
+    if (envelope.err === 'CONFLICT') throw hotlineError('HOTLINE_ERR_CONFLICT', `caller ${String(details.to)} is already queued`, details);
     if (envelope.err !== undefined) throw hotlineError('HOTLINE_ERR_STORE', `ACD script ${script.name} failed: ${envelope.err}`, { op });
     return envelope.ok;
   }

@@ -45,6 +45,22 @@ export interface QueueFile {
   };
   /** Handle time assumed for estimated wait before the queue has history. Default 3m. */
   defaultHandleTime?: string;
+  /** Recording policy. Default `none`. */
+  recording?: RecordingPolicy;
+  /** Business hours: callbacks are placed only while open. */
+  hours?: QueueHours;
+  /** Automatic callback settings. */
+  callback?: { connect?: 'customer-first' | 'agent-first'; slotCapacity?: number; retryEvery?: string; maxAttempts?: number; expireAfter?: string };
+}
+
+/** `whole`: the caller from joining the queue, and the conversation; `from-answer`: the conversation; `on-demand`: only through the API. */
+export type RecordingPolicy = 'whole' | 'from-answer' | 'on-demand' | 'none';
+
+/** Weekly opening hours in a time zone, with holidays (the `hours` step's format). */
+export interface QueueHours {
+  timezone: string;
+  weekly: Record<string, string | string[]>;
+  holidays?: Array<string | { date: string; name?: string }>;
 }
 
 /** A validated queue, durations in milliseconds, defaults applied. Frozen. */
@@ -62,6 +78,10 @@ export interface QueueDefinition {
   readonly priority: { readonly default: number; readonly vipNumbers: readonly string[]; readonly vipPriority: number; readonly fromVariable?: string };
   readonly announce: { readonly everyMs: number; readonly firstMs: number; readonly position: boolean; readonly waitTime: boolean };
   readonly defaultHandleTimeMs: number;
+  readonly recording: RecordingPolicy;
+  /** Unset: always open (callbacks at any time). */
+  readonly hours?: Readonly<QueueHours>;
+  readonly callback: { readonly connect: 'customer-first' | 'agent-first'; readonly slotCapacity: number; readonly retryEveryMs: number; readonly maxAttempts: number; readonly expireAfterMs: number };
   /** File it came from and its content version (first 12 hex of SHA-256). */
   readonly file: string;
   readonly version: string;

@@ -10,7 +10,8 @@ import type { Diagnostic, PositionLookup, SourcePosition } from '../flow/diagnos
 import { parseDuration } from '../flow/duration.ts';
 import { createPositionLookup, flowVersion } from '../flow/loader.ts';
 import { didYouMean } from '../flow/suggest.ts';
-import type { QueueDefinition, QueueFile } from './queue-definition.ts';
+import type { QueueDefinition, QueueFile, QueueHours } from './queue-definition.ts';
+import { expandWeekly } from '../eval/hours.ts';
 import { validateQueueSchema } from './queue-schema-validate.ts';
 
 /** Defaults applied to every field a queue file leaves out (docs/queues.md lists them). */
@@ -24,6 +25,8 @@ export const QUEUE_DEFAULTS = Object.freeze({
   priority: Object.freeze({ default: 0, vipPriority: 10 }),
   announce: Object.freeze({ every: '60s', first: '15s' }),
   defaultHandleTime: '3m',
+  recording: 'none',
+  callback: Object.freeze({ connect: 'customer-first', slotCapacity: 5, retryEvery: '5m', maxAttempts: 3, expireAfter: '24h' }),
 } as const);
 
 /** A queue file that parsed, passed the schema and its own checks; set checks have not run yet. */
@@ -190,6 +193,8 @@ function checkQueueFile(doc: QueueFile, lookup: PositionLookup, file: string): D
     ['/announce/every', doc.announce?.every, {}],
     ['/announce/first', doc.announce?.first, {}],
     ['/defaultHandleTime', doc.defaultHandleTime, {}],
+    ['/callback/retryEvery', doc.callback?.retryEvery, {}],
+    ['/callback/expireAfter', doc.callback?.expireAfter, {}],
   ];
   for (const [ptr, value, { zeroOk }] of durations) {
     if (value === undefined) continue;
@@ -201,6 +206,7 @@ function checkQueueFile(doc: QueueFile, lookup: PositionLookup, file: string): D
       report(ptr, { code: 'invalid-duration', message: `\`${name}\` must be longer than zero`, hint: 'give a positive duration such as `20s`' });
     }
   }
+  if (doc.hours) out.push(...checkHours(doc.hours, lookup, file));
   const when = doc.whenMaxWait;
   if (when?.action === 'overflow' && when.queue === doc.queue) {
     report('/whenMaxWait/queue', {
@@ -235,6 +241,24 @@ function checkQueueFile(doc: QueueFile, lookup: PositionLookup, file: string): D
       message: `\`priority.fromVariable\` names a variable \`vars\`: ${p.fromVariable}`,
       hint: `write the variable path without \`vars.\`: \`${p.fromVariable.slice('vars.'.length)}\``,
     });
+  }
+  return out;
+}
+
+/** Time zone and `HH:MM-HH:MM` ranges of a queue's `hours`, checked the way the flow `hours` step is. */
+function checkHours(hours: QueueHours, lookup: PositionLookup, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: hours.timezone });
+  } catch {
+    out.push(diagnosticAt(lookup, file, '/hours/timezone', { code: 'invalid-timezone', message: `unknown time zone ${JSON.stringify(hours.timezone)}`, hint: 'use an IANA name such as `America/New_York`' }));
+  }
+  for (const [key, value] of Object.entries(hours.weekly)) {
+    try {
+      expandWeekly({ [key]: value });
+    } catch (err) {
+      out.push(diagnosticAt(lookup, file, `/hours/weekly/${key}`, { code: 'invalid-hours', message: `\`hours.weekly.${key}\`: ${err instanceof Error ? err.message : String(err)}`, hint: 'write days as `mon-fri` and ranges as `"08:00-20:00"`' }));
+    }
   }
   return out;
 }
@@ -281,6 +305,15 @@ function buildDefinition(doc: QueueFile, file: string, version: string): QueueDe
       waitTime: announce ? (announce.waitTime ?? true) : false,
     },
     defaultHandleTimeMs: ms(doc.defaultHandleTime, QUEUE_DEFAULTS.defaultHandleTime),
+    recording: doc.recording ?? QUEUE_DEFAULTS.recording,
+    ...(doc.hours ? { hours: structuredClone(doc.hours) } : {}),
+    callback: {
+      connect: doc.callback?.connect ?? QUEUE_DEFAULTS.callback.connect,
+      slotCapacity: doc.callback?.slotCapacity ?? QUEUE_DEFAULTS.callback.slotCapacity,
+      retryEveryMs: ms(doc.callback?.retryEvery, QUEUE_DEFAULTS.callback.retryEvery),
+      maxAttempts: doc.callback?.maxAttempts ?? QUEUE_DEFAULTS.callback.maxAttempts,
+      expireAfterMs: ms(doc.callback?.expireAfter, QUEUE_DEFAULTS.callback.expireAfter),
+    },
     file,
     version,
   });

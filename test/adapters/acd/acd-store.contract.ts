@@ -194,6 +194,34 @@ export function runAcdStoreContract(name: string, factory: () => Promise<AcdFixt
         await rejects(store.moveCaller('m', 'a', T0 + 32 * S), 'HOTLINE_ERR_ILLEGAL_STATE');
       });
 
+      it('renameCaller keeps the place, priority and a ringing offer under the new id and node', async () => {
+        await store.setQueues([queue('q')]);
+        await enqueue('first', 'q', T0);
+        await enqueue('kept', 'q', T0 + S, 2);
+        await enqueue('later', 'q', T0 + 2 * S);
+        const parked = await store.renameCaller('kept', 'cb-1', 'callback-inbox', { callback: '1' });
+        assert.deepEqual([parked?.callId, parked?.node, parked?.enqueuedAt, parked?.priority, parked?.data], ['cb-1', 'callback-inbox', T0 + S, 2, { callback: '1' }]);
+        assert.equal(await store.getCaller('kept'), undefined);
+        assert.deepEqual((await store.queueSnapshot('q')).callers.map((c) => c.callId), ['cb-1', 'first', 'later']);
+        assert.equal((await store.position('later'))?.position, 3, 'the kept place still counts for callers behind it');
+        assert.equal((await store.queueSnapshot('q')).counters.entered, 3, 'renaming is not a new arrival');
+        await login('a', T0);
+        const [offer] = await store.route('q', T0 + 10 * S);
+        assert.deepEqual([offer?.callId, offer?.node], ['cb-1', 'callback-inbox']);
+        assert.deepEqual(await store.takeOffers('callback-inbox'), [offer]);
+        assert.equal(await store.extendOffer(offer!.offerId, T0 + 120 * S), true);
+        assert.deepEqual(await store.expireOffers(T0 + 60 * S), [], 'the extended offer holds its agent');
+        const back = await store.renameCaller('cb-1', 'leg-9', 'node-b');
+        assert.deepEqual([back?.callId, back?.state, back?.offerId], ['leg-9', 'offered', offer!.offerId]);
+        assert.equal((await store.getAgent('a'))?.callId, 'leg-9');
+        assert.equal((await store.offerAnswered(offer!.offerId, 'a', T0 + 70 * S)).ok, true);
+        assert.equal((await store.getCaller('leg-9'))?.state, 'connected');
+        await rejects(store.renameCaller('leg-9', 'x', 'node-b'), 'HOTLINE_ERR_ILLEGAL_STATE');
+        await rejects(store.renameCaller('first', 'later', 'node-b'), 'HOTLINE_ERR_CONFLICT');
+        assert.equal(await store.renameCaller('nobody', 'x', 'node-b'), undefined);
+        assert.equal(await store.extendOffer('gone:1', T0), false);
+      });
+
       it('queuesWithWaiting lists queues with a caller waiting', async () => {
         await store.setQueues([queue('a'), queue('b'), queue('c')]);
         await enqueue('x', 'b', T0);

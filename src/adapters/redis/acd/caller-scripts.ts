@@ -115,3 +115,56 @@ put_agent(a)
 return reply(a)
 `,
 );
+
+/** ARGV: prefix, fromCallId, toCallId, node, data JSON or ''. Keeps place, priority and any ringing offer. */
+export const RENAME_CALLER = defineScript(
+  'acd.rename-caller',
+  String.raw`
+local from, to, node = ARGV[2], ARGV[3], ARGV[4]
+local c = get_caller(from)
+if not c then return reply(nil) end
+if c.state == 'connected' then return fail('ILLEGAL_STATE', c.state) end
+if from ~= to and get_caller(to) then return fail('CONFLICT', c.state) end
+local s = N(caller_score(c))
+redis.call('ZREM', qkey(c.queue, 'line'), from)
+redis.call('ZADD', qkey(c.queue, 'line'), s, to)
+if c.state == 'waiting' then
+  redis.call('ZREM', qkey(c.queue, 'waiting'), from)
+  redis.call('ZADD', qkey(c.queue, 'waiting'), s, to)
+end
+redis.call('DEL', P .. 'caller:' .. from)
+c.callId = to
+c.node = node
+if ARGV[5] ~= '' then c.data = cjson.decode(ARGV[5]) end
+put_caller(c)
+if c.offerId then
+  local o = get_json(P .. 'offer:' .. c.offerId)
+  if o then
+    o.callId = to
+    o.node = node
+    redis.call('SET', P .. 'offer:' .. c.offerId, cjson.encode(o))
+    for _, id in ipairs(c.agentIds) do
+      local a = get_agent(id)
+      if a and a.offerId == c.offerId then
+        a.callId = to
+        put_agent(a)
+      end
+    end
+  end
+end
+return reply(c)
+`,
+);
+
+/** ARGV: prefix, offerId, expiresAt. */
+export const EXTEND_OFFER = defineScript(
+  'acd.extend-offer',
+  String.raw`
+local o = get_json(P .. 'offer:' .. ARGV[2])
+if not o then return reply(false) end
+o.expiresAt = tonumber(ARGV[3])
+redis.call('SET', P .. 'offer:' .. ARGV[2], cjson.encode(o))
+redis.call('ZADD', P .. 'offers:deadline', N(o.expiresAt), ARGV[2])
+return reply(true)
+`,
+);

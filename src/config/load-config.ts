@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { hotlineError } from '../core/errors.ts';
 import { configSchema, DEFAULT_TRANSFER_ALLOW, type HotlineConfig } from './schema.ts';
+import { loadTokensFile, tokenDigest } from './tokens-file.ts';
 
 /** Where configuration comes from. Defaults to the process environment. */
 export interface LoadConfigOptions {
@@ -34,9 +35,16 @@ const ENV_PATHS: Record<string, string> = {
   ENDED_CALL_RETENTION: 'endedCallRetentionSeconds',
   SCREEN_POP_URL: 'screenPop.url',
   SCREEN_POP_SECRET: 'screenPop.secret',
+  HOTLINE_TOKENS_FILE: 'tokensFile',
+  RECORDINGS_DIR: 'recordingsDir',
+  RECORDING_RETENTION_DAYS: 'recordingRetentionDays',
+  ESL_RECORDINGS_DIR: 'esl.recordingsDir',
+  ESL_RECORDINGS_READ_DIR: 'esl.recordingsReadDir',
+  HOTLINE_SECRET_KEY: 'secretKey',
+  CALLBACK_ALLOW: 'callbackAllow',
 };
 
-const INTEGER_PATHS = new Set(['port', 'esl.port', 'endedCallRetentionSeconds']);
+const INTEGER_PATHS = new Set(['port', 'esl.port', 'endedCallRetentionSeconds', 'recordingRetentionDays']);
 const BOOLEAN_PATHS = new Set(['simRealtime']);
 
 let validator: ReturnType<Ajv['compile']> | undefined;
@@ -65,6 +73,7 @@ export function loadConfig(options: LoadConfigOptions = {}): HotlineConfig {
     settings: {},
     simRealtime: true,
     endedCallRetentionSeconds: 3600,
+    recordingRetentionDays: 90,
   };
 
   const file = env.HOTLINE_CONFIG;
@@ -100,6 +109,14 @@ export function loadConfig(options: LoadConfigOptions = {}): HotlineConfig {
   const crossErrors = crossCheck(merged);
   if (crossErrors.length > 0) throw hotlineError('HOTLINE_ERR_CONFIG', crossErrors.join('; '), { errors: crossErrors });
 
+  const apiTokens = typeof merged.tokensFile === 'string' ? loadTokensFile(merged.tokensFile) : [];
+  if (typeof merged.adminToken === 'string') {
+    const admin = tokenDigest(merged.adminToken);
+    const twin = apiTokens.find((t) => t.tokenSha256 === admin);
+    if (twin) throw hotlineError('HOTLINE_ERR_CONFIG', `HOTLINE_TOKENS_FILE ${merged.tokensFile as string}: "${twin.name}" has the admin token (HOTLINE_ADMIN_TOKEN); give it its own`);
+  }
+  merged.apiTokens = apiTokens;
+
   if (!merged.adminToken) {
     merged.adminToken = randomBytes(24).toString('base64url');
     merged.adminTokenGenerated = true;
@@ -121,6 +138,9 @@ export function redactedConfig(config: HotlineConfig): Record<string, unknown> {
   if (copy.ari) copy.ari.password = '[Redacted]';
   if (copy.esl) copy.esl.password = '[Redacted]';
   if (copy.screenPop?.secret !== undefined) copy.screenPop.secret = '[Redacted]';
+  if (copy.secretKey !== undefined) copy.secretKey = '[Redacted]';
+  // Who may call the API is worth logging; even the digests of their tokens are not.
+  if (Array.isArray(copy.apiTokens)) copy.apiTokens = copy.apiTokens.map(({ tokenSha256: _digest, ...principal }: Record<string, unknown>) => principal);
   if (typeof copy.redisUrl === 'string') copy.redisUrl = copy.redisUrl.replace(/\/\/[^@/]*@/, '//[Redacted]@');
   return copy;
 }
@@ -180,7 +200,7 @@ function coerce(path: string, raw: string): unknown {
     if (['false', '0', 'no', 'off'].includes(v)) return false;
     return raw;
   }
-  if (path === 'transferAllow') return splitRegexList(raw);
+  if (path === 'transferAllow' || path === 'callbackAllow') return splitRegexList(raw);
   return raw;
 }
 
@@ -244,6 +264,13 @@ function crossCheck(c: Record<string, any>): string[] {
       new RegExp(source);
     } catch (err) {
       errors.push(`TRANSFER_ALLOW entry ${JSON.stringify(source)} is not a valid regular expression: ${(err as Error).message}`);
+    }
+  }
+  for (const source of (c.callbackAllow as string[] | undefined) ?? []) {
+    try {
+      new RegExp(source);
+    } catch (err) {
+      errors.push(`CALLBACK_ALLOW entry ${JSON.stringify(source)} is not a valid regular expression: ${(err as Error).message}`);
     }
   }
   return errors;

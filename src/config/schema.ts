@@ -1,3 +1,5 @@
+import type { ApiToken } from './tokens-file.ts';
+
 /**
  * The shape of Hotline's configuration and its JSON Schema. `load-config.ts` merges defaults,
  * an optional file and the environment into this shape and validates it once at boot.
@@ -29,7 +31,28 @@ export interface HotlineConfig {
   /** Simulated calls also follow wall time (the server default; tests and `simulate` use false). */
   readonly simRealtime: boolean;
   readonly ari?: { readonly url: string; readonly username: string; readonly password: string; readonly app: string };
-  readonly esl?: { readonly host: string; readonly port: number; readonly password: string; readonly listen: string };
+  readonly esl?: {
+    readonly host: string;
+    readonly port: number;
+    readonly password: string;
+    readonly listen: string;
+    /** Where FreeSWITCH writes recordings (a path on the FreeSWITCH host). */
+    readonly recordingsDir?: string;
+    /** The same directory as Hotline sees it (a shared volume); without it recordings' audio is not served. */
+    readonly recordingsReadDir?: string;
+  };
+  /** Where the simulated PBX writes recordings' WAV files (default: a directory under the system temp dir). */
+  readonly recordingsDir?: string;
+  /** Recordings older than this many days are deleted (0: keep forever). */
+  readonly recordingRetentionDays: number;
+  /**
+   * 64 hex digits (32 bytes) that encrypt secure variables (card numbers) inside stored call
+   * snapshots. Give every node the same key so a call resumed elsewhere keeps them; without one
+   * each process makes its own and such values are dropped on another node.
+   */
+  readonly secretKey?: string;
+  /** Regular expressions (E.164) a callback number must match (one of); default: US/Canada numbers, no premium ones. */
+  readonly callbackAllow?: readonly string[];
   /** How long ended calls stay readable, in seconds. */
   readonly endedCallRetentionSeconds: number;
   /**
@@ -37,6 +60,10 @@ export interface HotlineConfig {
    * (HMAC-SHA256; at least 16 characters, required with `url`).
    */
   readonly screenPop?: { readonly url?: string; readonly secret?: string };
+  /** API tokens file (`HOTLINE_TOKENS_FILE`, YAML or JSON): supervisors, agents, more admins. */
+  readonly tokensFile?: string;
+  /** The tokens file's principals with token digests, validated at boot (empty without a file). */
+  readonly apiTokens?: readonly ApiToken[];
 }
 
 /**
@@ -54,7 +81,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'pbx', 'flowsDir', 'soundsDir', 'logLevel', 'defaultFlow', 'transferAllow', 'settings', 'simRealtime', 'endedCallRetentionSeconds'],
+  required: ['port', 'host', 'pbx', 'flowsDir', 'soundsDir', 'logLevel', 'defaultFlow', 'transferAllow', 'settings', 'simRealtime', 'endedCallRetentionSeconds', 'recordingRetentionDays'],
   properties: {
     port: { type: 'integer', minimum: 1, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -87,8 +114,14 @@ export const configSchema = {
         port: { type: 'integer', minimum: 1, maximum: 65535 },
         password: { type: 'string', minLength: 1 },
         listen: { type: 'string', pattern: '^[^:\\s]+:\\d{1,5}$' },
+        recordingsDir: { type: 'string', pattern: '^/[^\\s]*$' },
+        recordingsReadDir: { type: 'string', minLength: 1 },
       },
     },
+    recordingsDir: { type: 'string', minLength: 1 },
+    recordingRetentionDays: { type: 'integer', minimum: 0, maximum: 36500 },
+    secretKey: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+    callbackAllow: { type: 'array', items: { type: 'string', minLength: 1 } },
     endedCallRetentionSeconds: { type: 'integer', minimum: 0, maximum: 30 * 24 * 3600 },
     screenPop: {
       type: 'object',
@@ -99,5 +132,6 @@ export const configSchema = {
         secret: { type: 'string' },
       },
     },
+    tokensFile: { type: 'string', minLength: 1 },
   },
 } as const;

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { AcdApi } from '../core/acd/acd-api.ts';
 import { hotlineError } from '../core/errors.ts';
 import type { SimControl } from './sim-routes.ts';
-import { bodyObject, stringField } from './validate.ts';
+import { bodyObject, onlyFields, stringField } from './validate.ts';
 
 /** Agent ids (path parameter). */
 export const AGENT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -92,15 +92,6 @@ function agentIdParam(value: string | undefined): string {
     throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'agent ids are 1 to 64 letters, digits, `_`, `.` or `-`', { field: 'id' });
   }
   return value;
-}
-
-function onlyFields(body: Record<string, unknown>, allowed: readonly string[]): void {
-  const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    // Names are echoed JSON-encoded and cut short: they are whatever the client sent.
-    const named = unknown.slice(0, 3).map((key) => JSON.stringify(key.slice(0, 40))).join(', ');
-    throw hotlineError('HOTLINE_ERR_BAD_REQUEST', `unknown field ${named}: expected ${allowed.map((k) => `\`${k}\``).join(', ')}`, { field: unknown[0]!.slice(0, 40) });
-  }
 }
 
 function skillsField(value: unknown): Record<string, number> {

@@ -1,6 +1,9 @@
 import { Router } from 'express';
 import { hotlineError } from '../core/errors.ts';
 import type { CallView } from '../core/call/types.ts';
+import { principalOf } from './auth.ts';
+import { QUEUE_NAME } from './agent-routes.ts';
+import { queueScope } from './roles.ts';
 
 /** What the call routes need of the call service. */
 export interface CallsReader {
@@ -8,15 +11,58 @@ export interface CallsReader {
   listCalls(filter?: { state?: 'active' | 'ended' }): Promise<CallView[]>;
 }
 
-/** `GET /api/calls[?state=active|ended]`, `GET /api/calls/{id}`. */
-export function callRoutes(calls: CallsReader): Router {
+/** A live call as supervisors see it (`listLiveCalls` in `src/core/supervision/live-calls.ts`). */
+export interface LiveCallView {
+  id: string;
+  from: string;
+  to: string;
+  flow: string;
+  step: string;
+  path: string[];
+  queue?: string;
+  agent?: { id: string; legId?: string };
+  state: 'ivr' | 'waiting' | 'offered' | 'connected';
+  /** When the call entered `state` (ISO). */
+  since: string;
+  inStateMs: number;
+  startedAt: string;
+  node?: string;
+}
+
+/** Live call views (wire: `{ list: (filter) => listLiveCalls(calls, acd, filter) }`). */
+export interface LiveCallsReader {
+  list(filter: { queue?: string; queues?: readonly string[] | '*' }): Promise<LiveCallView[]> | LiveCallView[];
+}
+
+/**
+ * `GET /api/calls[?state=active|ended]`, `GET /api/calls?queue=billing` and
+ * `GET /api/calls?view=live` (live views), `GET /api/calls/{id}`.
+ *
+ * Supervisors always get live views, limited to their queues.
+ */
+export function callRoutes(calls: CallsReader, options: { liveCalls?: LiveCallsReader } = {}): Router {
   const router = Router();
   router.get('/calls', async (req, res) => {
-    const state = req.query.state;
+    const principal = principalOf(res);
+    const { state, queue, view } = req.query;
     if (state !== undefined && state !== 'active' && state !== 'ended') {
       throw hotlineError('HOTLINE_ERR_BAD_REQUEST', '`state` must be `active` or `ended`', { field: 'state' });
     }
-    res.json({ calls: await calls.listCalls(state ? { state } : undefined) });
+    if (queue !== undefined && (typeof queue !== 'string' || !QUEUE_NAME.test(queue))) {
+      throw hotlineError('HOTLINE_ERR_BAD_REQUEST', '`queue` must be a queue name (lower-case letters, digits and `-`)', { field: 'queue' });
+    }
+    if (view !== undefined && view !== 'live') throw hotlineError('HOTLINE_ERR_BAD_REQUEST', '`view` must be `live`', { field: 'view' });
+    const live = queue !== undefined || view === 'live' || principal.role !== 'admin';
+    if (!live) {
+      res.json({ calls: await calls.listCalls(state ? { state } : undefined) });
+      return;
+    }
+    if (state !== undefined) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', '`state` does not go with live views (they are active calls)', { field: 'state' });
+    if (!options.liveCalls) throw hotlineError('HOTLINE_ERR_UNSUPPORTED', 'live call views need the ACD (not configured on this server)');
+    const scope = queueScope(principal);
+    const views = await options.liveCalls.list({ ...(queue !== undefined ? { queue } : {}), queues: scope });
+    // The reader filters already; this keeps a supervisor's view right even if it did not.
+    res.json({ calls: scope === '*' ? views : views.filter((v) => v.queue !== undefined && scope.includes(v.queue)) });
   });
   router.get('/calls/:id', async (req, res) => {
     const call = await calls.getCall(req.params.id);

@@ -7,6 +7,11 @@ import { bodyObject, numberField, parseIsoTime, stringField } from './validate.t
 export interface SimLegControl {
   readonly id: string;
   readonly status: string;
+  readonly direction?: 'inbound' | 'outbound';
+  readonly from?: string;
+  readonly to?: string;
+  remoteAnswer?(): unknown;
+  remoteReject?(): unknown;
   readonly clock?: { now(): number };
   pressDigits(digits: string): unknown;
   say(text: string): unknown;
@@ -28,6 +33,8 @@ export interface SimControl {
   setAgentAnswerMode?(agentId: string, mode: 'auto' | 'manual'): void;
   /** The agent's live (ringing or up) leg, newest first. */
   agentLeg?(agentId: string): SimAgentLegControl | undefined;
+  /** Ringing or up outbound legs (agents' phones, callbacks to customers), newest first. */
+  outboundLegs?(): SimLegControl[];
 }
 
 const NUMBER = /^\+?[0-9*#]{1,32}$/;
@@ -54,6 +61,25 @@ export function simRoutes(deps: { sim?: SimControl; pbx: string; calls?: Pick<Ca
     const at = atText === undefined ? undefined : parseIsoTime(atText, 'at');
     const leg = deps.sim!.placeCall({ to, ...(from ? { from } : {}), ...(callerName ? { callerName } : {}), ...(at !== undefined ? { at } : {}) });
     res.status(201).json({ id: leg.id });
+  });
+
+  // Calls the PBX placed (a callback to a customer, an agent's phone): the far end's view.
+  router.get('/sim/outbound', (_req, res) => {
+    const legs = deps.sim!.outboundLegs?.() ?? [];
+    res.json({ calls: legs.map((leg) => ({ ...legState(leg), from: leg.from ?? '', to: leg.to ?? '' })) });
+  });
+
+  // The far end of a ringing outbound leg picks up, or refuses (busy).
+  router.post('/sim/calls/:id/answer', async (req, res) => {
+    const leg = await ringingOutbound(deps, req.params.id, 'answer');
+    await leg.remoteAnswer!();
+    res.json(legState(leg));
+  });
+
+  router.post('/sim/calls/:id/reject', async (req, res) => {
+    const leg = await ringingOutbound(deps, req.params.id, 'reject');
+    await leg.remoteReject!();
+    res.json(legState(leg));
   });
 
   router.post('/sim/calls/:id/dtmf', async (req, res) => {
@@ -117,6 +143,14 @@ function agentLeg(sim: SimControl, agentId: string): SimAgentLegControl {
   if (!sim.agentLeg) throw hotlineError('HOTLINE_ERR_UNSUPPORTED', 'this simulated PBX has no agent phones');
   const leg = sim.agentLeg(agentId);
   if (!leg) throw hotlineError('HOTLINE_ERR_NO_SUCH_CALL', `agent ${agentId} has no ringing or live call`, { agentId });
+  return leg;
+}
+
+async function ringingOutbound(deps: { sim?: SimControl; calls?: Pick<CallsReader, 'getCall'> }, id: string, action: 'answer' | 'reject'): Promise<SimLegControl> {
+  const leg = await liveLeg(deps, id);
+  if (leg.direction !== 'outbound' || leg.status !== 'ringing' || !leg.remoteAnswer || !leg.remoteReject) {
+    throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `only a ringing outbound call can be told to ${action}`, { callId: id, status: leg.status });
+  }
   return leg;
 }
 

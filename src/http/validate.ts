@@ -8,6 +8,16 @@ export function bodyObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** Refuses fields other than `allowed` (400 naming the first, echoed JSON-encoded and cut short). */
+export function onlyFields(body: Record<string, unknown>, allowed: readonly string[]): void {
+  const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    // Names are whatever the client sent.
+    const named = unknown.slice(0, 3).map((key) => JSON.stringify(key.slice(0, 40))).join(', ');
+    throw hotlineError('HOTLINE_ERR_BAD_REQUEST', `unknown field ${named}: expected ${allowed.map((k) => `\`${k}\``).join(', ')}`, { field: unknown[0]!.slice(0, 40) });
+  }
+}
+
 /** A string field matching `pattern`, `min`–`max` characters long. */
 export function stringField(
   body: Record<string, unknown>,

@@ -11,7 +11,10 @@ export interface ScheduledJob {
 export interface ClaimedJob extends ScheduledJob {
   lease: string;
   leaseUntil: number;
-  /** How many times this job has been claimed (1 on the first delivery; more after a lease ran out). */
+  /**
+   * How many times this job has been claimed (1 on the first delivery; more after a lease ran out).
+   * `schedule` starts the count again; `complete` with `next` keeps it (retry backoff grows with it).
+   */
   deliveries: number;
 }
 
@@ -28,7 +31,10 @@ export interface JobQueue {
   get(id: string): Promise<(ScheduledJob & { claimedBy?: string; leaseUntil?: number }) | undefined>;
   /** Claims up to `limit` jobs due at `now` (and jobs whose lease ran out) for `leaseMs`. */
   claim(request: { now: number; limit: number; leaseMs: number; node: string }): Promise<ClaimedJob[]>;
-  /** Extends a lease we still hold; false when it was lost. */
+  /**
+   * Extends a lease we still hold; false when it was lost. A lease that ran out still counts as
+   * held (for `extend` and `complete`) until another claim takes the job.
+   */
   extend(id: string, lease: string, leaseUntil: number): Promise<boolean>;
   /** Finishes a claimed job: removes it, or re-schedules it at `next` (same id) when given. False when the lease was lost. */
   complete(id: string, lease: string, next?: { dueAt: number; payload: Record<string, unknown> }): Promise<boolean>;

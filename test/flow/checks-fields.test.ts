@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isHotlineError } from '../../src/core/errors.ts';
 import { createCheckContext } from '../../src/core/flow/checks/context.ts';
-import { checkSecureRecording } from '../../src/core/flow/checks/secure-recording.ts';
 import { formatDiagnostic } from '../../src/core/flow/diagnostics.ts';
 import type { Diagnostic } from '../../src/core/flow/diagnostics.ts';
 import { validateFlows } from '../../src/core/flow/validate.ts';
@@ -158,25 +157,5 @@ ${BYE}`);
     assert.equal(withCode(check(text, { knownQueues: ['support', 'sales'] }), 'unknown-queue')[0]!.hint, 'did you mean `support`?');
     assert.deepEqual(check(text, { knownQueues: ['suport'] }), []);
     assert.deepEqual(check(text), []);
-  });
-
-  it('warns about secure input in a flow that records (keyed on a `record` step)', () => {
-    const flow = mustParse(flowWith(`  a:
-    type: gather
-    prompt: x
-    into: card
-    maxDigits: 16
-    secure: true
-    on: { done: p, noInput: bye, invalid: bye }
-  p: { type: play, prompt: x, sensitive: true, on: { done: bye } }
-${BYE}`));
-    assert.deepEqual(checkSecureRecording(createCheckContext(flow, [flow], {})), [], 'no recording, no warning');
-    // No `record` kind exists yet, so the schema would reject it; add one to the parsed document.
-    (flow.doc.steps as Record<string, unknown>)['rec'] = { type: 'record', on: { done: 'a' } };
-    const ds = checkSecureRecording(createCheckContext(flow, [flow], {}));
-    assert.deepEqual(ds.map((d) => [d.severity, d.line, d.message]), [
-      ['warning', 9, 'step `a` takes secure input while the flow records the call (step `rec`)'],
-      ['warning', 11, 'step `p` takes sensitive input while the flow records the call (step `rec`)'],
-    ]);
   });
 });

@@ -18,7 +18,7 @@ steps:
   welcome:
     type: play
     prompt: [welcome, recorded-notice]
-    on: { done: lookup }
+    on: { done: record-call }
   lookup:
     type: http
     method: POST
@@ -125,6 +125,10 @@ steps:
     type: hangup
     prompt: goodbye
     cause: normal
+  record-call:
+    type: record
+    action: start
+    on: { done: lookup }
 `;
 
 /** The subflow `support-line` runs. */

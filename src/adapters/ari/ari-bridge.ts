@@ -29,6 +29,8 @@ export class AriBridgeHandle implements Bridge {
   #destroyed = false;
   readonly #ctx: AriBridgeContext;
   readonly #playbacks = new Set<string>();
+  /** Recordings started on this bridge (a retried effect must not get 409 from Asterisk). */
+  readonly #recordings = new Set<string>();
 
   constructor(id: string, ctx: AriBridgeContext) {
     this.id = id;
@@ -104,12 +106,24 @@ export class AriBridgeHandle implements Bridge {
     }
   }
 
+  /** `POST /bridges/{id}/record`: one file with everyone in the bridge mixed, as in `bridge-snoop.jsonl`. */
   async startRecording(options: RecordOptions): Promise<void> {
     this.#assertAlive();
-    await this.#wrap(() => this.#ctx.client.recordBridge(this.id, recordQuery(options)));
+    const query = recordQuery(options);
+    if (this.#recordings.has(options.recordingId)) return;
+    this.#recordings.add(options.recordingId);
+    try {
+      await this.#wrap(() => this.#ctx.client.recordBridge(this.id, query));
+    } catch (err) {
+      this.#recordings.delete(options.recordingId);
+      throw err;
+    }
   }
 
+  /** Stops and stores the recording; idempotent (a recording already gone resolves). */
   async stopRecording(recordingId: string): Promise<void> {
+    assertSimpleName(recordingId, 'recordingId');
+    this.#recordings.delete(recordingId);
     try {
       await this.#ctx.client.stopRecording(recordingId);
     } catch (err) {
@@ -118,18 +132,23 @@ export class AriBridgeHandle implements Bridge {
   }
 
   async pauseRecording(recordingId: string): Promise<void> {
+    assertSimpleName(recordingId, 'recordingId');
     await this.#wrap(() => this.#ctx.client.pauseRecording(recordingId));
   }
 
   async resumeRecording(recordingId: string): Promise<void> {
+    assertSimpleName(recordingId, 'recordingId');
     await this.#wrap(() => this.#ctx.client.unpauseRecording(recordingId));
   }
 
+  /** `POST /recordings/live/{name}/mute`: silence is recorded, so the file keeps its timeline (PCI pause). */
   async muteRecording(recordingId: string): Promise<void> {
+    assertSimpleName(recordingId, 'recordingId');
     await this.#wrap(() => this.#ctx.client.muteRecording(recordingId));
   }
 
   async unmuteRecording(recordingId: string): Promise<void> {
+    assertSimpleName(recordingId, 'recordingId');
     await this.#wrap(() => this.#ctx.client.unmuteRecording(recordingId));
   }
 

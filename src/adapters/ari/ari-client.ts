@@ -17,6 +17,9 @@ export interface AriClientOptions {
   fetch?: typeof fetch;
 }
 
+/** Audio directions of a snoop (`spy`, `whisper`), as the resource listing enumerates them. */
+export type SnoopDirection = 'none' | 'both' | 'out' | 'in';
+
 /** One REST call. */
 export interface AriRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -26,6 +29,8 @@ export interface AriRequest {
   /** JSON body; only `variables` travel this way, everything else goes in the query string. */
   body?: unknown;
   target?: AriTarget;
+  /** `bytes`: resolve with the raw body (stored recordings' files) instead of parsed JSON. */
+  responseType?: 'json' | 'bytes';
 }
 
 /** Percent-encodes one path segment (ids are ours or Asterisk's, but never trusted blindly). */
@@ -77,6 +82,13 @@ export class AriClient {
     } catch (err) {
       this.#logger.warn({ method: req.method, path: req.path, err: (err as Error).message }, 'ARI request failed');
       throw errorFromNetwork(err, ctx);
+    }
+    if (response.ok && req.responseType === 'bytes') {
+      try {
+        return new Uint8Array(await response.arrayBuffer()) as T;
+      } catch (err) {
+        throw errorFromNetwork(err, ctx);
+      }
     }
     const text = await response.text().catch(() => '');
     const parsed = parseJson(text);
@@ -171,11 +183,17 @@ export class AriClient {
     return this.request({ method: 'POST', path: `/channels/${seg(id)}/redirect`, query: { endpoint }, target: 'channel' });
   }
 
+  /**
+   * `POST /channels/{id}/snoop/{snoopId}` (the id in the path, as `bridge-snoop.jsonl` does it).
+   * `spy`: what the snoop hears of the channel; `whisper`: where its own audio is injected
+   * (`out` = towards the channel's far end only).
+   */
   snoop(
     id: string,
-    query: { spy: string; whisper: string; app: string; appArgs?: string; snoopId: string },
+    snoopId: string,
+    query: { spy: SnoopDirection; whisper: SnoopDirection; app: string; appArgs?: string },
   ): Promise<AriChannel> {
-    return this.request({ method: 'POST', path: `/channels/${seg(id)}/snoop`, query, target: 'channel' });
+    return this.request({ method: 'POST', path: `/channels/${seg(id)}/snoop/${seg(snoopId)}`, query, target: 'channel' });
   }
 
   /**
@@ -215,6 +233,16 @@ export class AriClient {
 
   unmuteRecording(name: string): Promise<void> {
     return this.request({ method: 'DELETE', path: `/recordings/live/${seg(name)}/mute`, target: 'recording' });
+  }
+
+  /** `GET /recordings/stored/{name}/file`: the file's bytes (`audio/wav` for Hotline's recordings). */
+  getStoredRecordingFile(name: string): Promise<Uint8Array> {
+    return this.request({ method: 'GET', path: `/recordings/stored/${seg(name)}/file`, target: 'recording', responseType: 'bytes' });
+  }
+
+  /** `DELETE /recordings/stored/{name}`. */
+  deleteStoredRecording(name: string): Promise<void> {
+    return this.request({ method: 'DELETE', path: `/recordings/stored/${seg(name)}`, target: 'recording' });
   }
 
   // ---- bridges -------------------------------------------------------------------------------

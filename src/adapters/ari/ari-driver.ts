@@ -12,6 +12,7 @@ import type {
   TelephonyDriver,
 } from '../../ports/telephony.ts';
 import { hotlineError } from '../../core/errors.ts';
+import type { RecordingMedia } from '../../ports/recordings.ts';
 import { AriBridgeHandle, BRIDGE_PREFIX, type AriBridgeContext } from './ari-bridge.ts';
 import { AriClient } from './ari-client.ts';
 import { ariStatusOf, asHotlineError, recode } from './ari-errors.ts';
@@ -22,6 +23,7 @@ import { resync } from './ari-resync.ts';
 import { EXTERNAL_MEDIA_PREFIX, externalMediaId, speechBridgeName } from './ari-speech.ts';
 import { AriSupervision, SNOOP_PREFIX, type AriSupervisionContext } from './ari-supervision.ts';
 import type { AriChannel } from './ari-types.ts';
+import { AriRecordingMedia } from './ari-recording-media.ts';
 import {
   assertNumber,
   assertSimpleName,
@@ -84,6 +86,9 @@ export class AriTelephonyDriver implements TelephonyDriver {
   readonly #supervisions = new Map<string, AriSupervision>();
   readonly #legCtx: AriLegContext;
   readonly #bridgeCtx: AriBridgeContext;
+  readonly #supervisionCtx: AriSupervisionContext;
+  /** Audio of stored recordings (`GET`/`DELETE /recordings/stored/{name}`). */
+  readonly recordingMedia: RecordingMedia;
   #onCall: IncomingCallHandler | undefined;
   #started = false;
 
@@ -142,6 +147,24 @@ export class AriTelephonyDriver implements TelephonyDriver {
       ...synth,
       bridgeDestroyed: (bridge) => this.#bridges.delete(bridge.id),
     };
+    this.#supervisionCtx = {
+      client: this.client,
+      app: this.app,
+      createBridge: (id, purpose) => this.createBridge({ id, purpose }),
+      registerSnoop: (snoopId, supervisionId) => this.#snoops.set(snoopId, supervisionId),
+      unregisterSnoop: (snoopId) => this.#snoops.delete(snoopId),
+      hangupLeg: async (legId) => {
+        const leg = this.#legs.get(legId);
+        if (leg) return leg.hangup('normal');
+        await this.client.hangup(legId).catch((err: unknown) => {
+          if (ariStatusOf(err) !== 404) throw asHotlineError(err);
+        });
+      },
+      ended: (supervision) => {
+        if (this.#supervisions.get(supervision.id) === supervision) this.#supervisions.delete(supervision.id);
+      },
+    };
+    this.recordingMedia = new AriRecordingMedia(this.client);
     this.#socket.onEvent((event) => this.handleEvent(event));
     this.#socket.onOpen(({ reconnect }) => {
       if (reconnect) void this.#resync(false);
@@ -260,29 +283,16 @@ export class AriTelephonyDriver implements TelephonyDriver {
       return existing;
     }
     const callBridge = await this.#findCallBridge(request.callerLegId, request.agentLegId);
-    const ctx: AriSupervisionContext = {
-      client: this.client,
-      app: this.app,
-      createBridge: (id, purpose) => this.createBridge({ id, purpose }),
-      registerSnoop: (snoopId, supervisionId) => this.#snoops.set(snoopId, supervisionId),
-      unregisterSnoop: (snoopId) => this.#snoops.delete(snoopId),
-      hangupLeg: async (legId) => {
-        const leg = this.#legs.get(legId);
-        if (leg) return leg.hangup('normal');
-        await this.client.hangup(legId).catch((err: unknown) => {
-          if (ariStatusOf(err) !== 404) throw asHotlineError(err);
-        });
-      },
-    };
     const supervision = new AriSupervision(
-      { supervisionId: request.supervisionId, agentLegId: request.agentLegId, supervisorLegId: request.supervisorLegId, callBridge },
-      ctx,
+      {
+        supervisionId: request.supervisionId,
+        callerLegId: request.callerLegId,
+        agentLegId: request.agentLegId,
+        supervisorLegId: request.supervisorLegId,
+        callBridge,
+      },
+      this.#supervisionCtx,
     );
-    const end = supervision.end.bind(supervision);
-    supervision.end = async () => {
-      await end();
-      this.#supervisions.delete(supervision.id);
-    };
     this.#supervisions.set(supervision.id, supervision);
     try {
       await supervision.setMode(request.mode);
@@ -396,6 +406,8 @@ export class AriTelephonyDriver implements TelephonyDriver {
 
   #legEnded(leg: AriCallLeg): void {
     if (this.#legs.get(leg.id) === leg) this.#legs.delete(leg.id);
+    // A supervision outlives none of its legs (takeover's agent excepted): no snoop or private bridge is left.
+    for (const supervision of [...this.#supervisions.values()]) supervision.legGone(leg.id);
   }
 
   async #findCallBridge(callerLegId: string, agentLegId: string): Promise<AriBridgeHandle> {

@@ -15,6 +15,8 @@ import { EslCallLeg } from './esl-leg.ts';
 import { EslOutboundServer, type OutboundChannel } from './esl-outbound-server.ts';
 import type { EslEvent } from './esl-parser.ts';
 import { EslSupervision } from './esl-supervision.ts';
+import { EslRecordingMedia } from './esl-recording-media.ts';
+import type { RecordingMedia } from '../../ports/recordings.ts';
 
 /** Options of {@link EslTelephonyDriver}. */
 export interface EslDriverOptions {
@@ -25,8 +27,13 @@ export interface EslDriverOptions {
   listen: string;
   /** FreeSWITCH-side folder of Hotline's sounds. `$${...}` is expanded by FreeSWITCH in app args. */
   soundsDir?: string;
-  /** FreeSWITCH-side folder for recordings. */
+  /** FreeSWITCH-side folder for recordings (where FreeSWITCH writes `<id>.wav`). */
   recordingsDir?: string;
+  /**
+   * The same folder as Hotline sees it (a shared volume). Without it the driver has no
+   * `recordingMedia`: Hotline cannot read what FreeSWITCH wrote.
+   */
+  recordingsReadDir?: string;
   /** How a number is dialled; `{to}` is replaced. Targets with a `/` are dial strings already. */
   dialTemplate?: string;
   /** Dialplan context of number transfers. */
@@ -59,6 +66,9 @@ export class EslTelephonyDriver implements TelephonyDriver {
   readonly #inbound: EslInboundClient;
   readonly #server: EslOutboundServer;
   #legs = new Map<string, EslCallLeg>();
+  readonly #supervisions = new Map<string, EslSupervision>();
+  /** Audio of finished recordings, read from {@link EslDriverOptions.recordingsReadDir}. */
+  readonly recordingMedia?: RecordingMedia;
   #onCall: IncomingCallHandler | undefined;
   #listening = false;
   #address: { host: string; port: number } | undefined;
@@ -85,6 +95,7 @@ export class EslTelephonyDriver implements TelephonyDriver {
       ...(options.clock ? { clock: options.clock } : {}),
     });
     this.#inbound.onEvent((event) => this.#onInboundEvent(event));
+    if (options.recordingsReadDir) this.recordingMedia = new EslRecordingMedia(options.recordingsReadDir);
     this.#server = new EslOutboundServer({ logger: this.#log, onChannel: (ch) => void this.#onChannel(ch) });
   }
 
@@ -154,12 +165,26 @@ export class EslTelephonyDriver implements TelephonyDriver {
   }
 
   async createBridge(options?: { id?: string; purpose?: string }): Promise<Bridge> {
-    return new EslBridge(options?.id ?? randomUUID(), (cmd) => this.#api(cmd));
+    return new EslBridge(options?.id ?? randomUUID(), (cmd) => this.#api(cmd), { recordingsDir: this.#opts.recordingsDir });
   }
 
+  /** Joins a supervisor; the same `supervisionId` again switches the running one's mode. */
   async supervise(request: SuperviseRequest): Promise<Supervision> {
-    const supervision = new EslSupervision(request.supervisionId, request, (cmd) => this.#api(cmd));
-    await supervision.setMode(request.mode);
+    const existing = this.#supervisions.get(request.supervisionId);
+    if (existing) {
+      await existing.setMode(request.mode);
+      return existing;
+    }
+    const supervision = new EslSupervision(request.supervisionId, request, (cmd) => this.#api(cmd), (ended) => {
+      if (this.#supervisions.get(ended.id) === ended) this.#supervisions.delete(ended.id);
+    });
+    this.#supervisions.set(supervision.id, supervision);
+    try {
+      await supervision.setMode(request.mode);
+    } catch (err) {
+      await supervision.end().catch(() => undefined);
+      throw err;
+    }
     return supervision;
   }
 
@@ -233,6 +258,8 @@ export class EslTelephonyDriver implements TelephonyDriver {
   #onInboundEvent(event: EslEvent): void {
     const id = event.headers['Unique-ID'];
     if (!id) return;
+    // The inbound connection hears every channel's hang-up: a supervision outlives none of its legs.
+    if (event.name === 'CHANNEL_HANGUP_COMPLETE') for (const supervision of [...this.#supervisions.values()]) supervision.legGone(id);
     const leg = this.#legs.get(id);
     // Socket legs hear their own events on their socket; only originated legs listen here.
     if (leg && leg.direction === 'outbound') leg.handleEvent(event);

@@ -6,6 +6,9 @@ export { EslTelephonyDriver, INBOUND_EVENTS, type EslDriverOptions } from './esl
 export { EslCallLeg } from './esl-leg.ts';
 export { EslParser, eslDecode, eslEncode, parseEvent, replyText, type EslEvent, type EslFrame } from './esl-parser.ts';
 export { EslConnection } from './esl-connection.ts';
+export { EslRecordingMedia } from './esl-recording-media.ts';
+export { EslBridge } from './esl-bridge.ts';
+export { EslSupervision } from './esl-supervision.ts';
 export { EslInboundClient } from './esl-inbound.ts';
 export { EslOutboundServer, LINGER_SECONDS, OUTBOUND_EXTRA_EVENTS } from './esl-outbound-server.ts';
 export { causeFromFreeSwitch, causeToFreeSwitch, eslError, originateError } from './esl-errors.ts';

@@ -3,8 +3,10 @@ import type { Logger } from '../../ports/logger.ts';
 import type { SoundLibrary } from '../../ports/sounds.ts';
 import type { Bridge, LegEvent, Media, RecordOptions } from '../../ports/telephony.ts';
 import { hotlineError } from '../../core/errors.ts';
+import { shiftSegment, type SimAudioSegment } from './sim-audio.ts';
 import { SimEmitter } from './sim-emitter.ts';
 import { mediaDurationMs } from './sim-media.ts';
+import { assertRecordingId } from './sim-recording-files.ts';
 import { SimRecorder, type SimRecording } from './sim-recording.ts';
 import type { SimLeg } from './sim-leg.ts';
 
@@ -21,6 +23,8 @@ export interface SimBridgeHooks {
   findLeg(legId: string): SimLeg | undefined;
   /** A leg joins: the driver takes it out of any other bridge (a channel is in one bridge at a time). */
   onJoin(bridge: SimBridge, legId: string): void;
+  /** A recording of the bridge ended: the driver renders and stores its audio. */
+  onRecordingEnded?(bridge: SimBridge, recording: SimRecording): void;
 }
 
 type BridgeEvent = Extract<LegEvent, { type: 'recording.done' }>;
@@ -39,6 +43,8 @@ export class SimBridge implements Bridge {
   readonly #hooks: SimBridgeHooks;
   readonly #sounds: SoundLibrary;
   readonly #legIds = new Set<string>();
+  /** What the legs in the bridge keyed and said, and media played into it, on the bridge's clock. */
+  readonly #audio: SimAudioSegment[] = [];
   readonly #emitter: SimEmitter<BridgeEvent>;
   #clock: ManualClock;
   #clockFixed = false;
@@ -76,6 +82,19 @@ export class SimBridge implements Bridge {
 
   get recordings(): readonly SimRecording[] {
     return this.#recorder?.all() ?? [];
+  }
+
+  /** The bridge mix a recording of it hears. */
+  audioSegments(): SimAudioSegment[] {
+    return [...this.#audio];
+  }
+
+  /**
+   * A leg in the bridge keyed or spoke (`fromNow`: that leg's clock now).
+   * @internal used by the driver
+   */
+  hearFrom(segment: SimAudioSegment, fromNow: number): void {
+    this.#audio.push(shiftSegment(segment, fromNow, this.#clock.now(), this.#recorder?.silencedIds() ?? new Set()));
   }
 
   /** `recording.done` of bridge recordings (the port has no bridge events; the sim offers them). */
@@ -137,12 +156,21 @@ export class SimBridge implements Bridge {
         playbackId: options.playbackId,
       });
     }
-    this.played.push({ playbackId: options.playbackId, media: [...media], at: this.#clock.now(), durationMs });
+    const now = this.#clock.now();
+    this.played.push({ playbackId: options.playbackId, media: [...media], at: now, durationMs });
+    const segment: SimAudioSegment = { at: now, durationMs, audio: { kind: 'media', media: [...media] } };
+    this.hearFrom(segment, now);
+    for (const legId of this.#legIds) this.#hooks.findLeg(legId)?.hearFrom(segment, now);
   }
 
   async startRecording(options: RecordOptions): Promise<void> {
     this.#assertAlive('startRecording');
-    this.#recorder ??= new SimRecorder(this.#clock, (event) => this.#emitter.emit(event));
+    assertRecordingId(options.recordingId);
+    this.#recorder ??= new SimRecorder(
+      this.#clock,
+      (event) => this.#emitter.emit(event),
+      (recording) => this.#hooks.onRecordingEnded?.(this, recording),
+    );
     this.#recorder.start(options);
   }
 
@@ -158,6 +186,17 @@ export class SimBridge implements Bridge {
   async resumeRecording(recordingId: string): Promise<void> {
     this.#assertAlive('resumeRecording');
     this.#recorderFor(recordingId).resume(recordingId);
+  }
+
+  /** Records silence until unmuted (the file keeps its timeline). */
+  async muteRecording(recordingId: string): Promise<void> {
+    this.#assertAlive('muteRecording');
+    this.#recorderFor(recordingId).mute(recordingId);
+  }
+
+  async unmuteRecording(recordingId: string): Promise<void> {
+    this.#assertAlive('unmuteRecording');
+    this.#recorderFor(recordingId).unmute(recordingId);
   }
 
   #recorderFor(recordingId: string): SimRecorder {

@@ -11,6 +11,12 @@ import type {
 } from '../../ports/telephony.ts';
 import { hotlineError } from '../../core/errors.ts';
 import { audioPaths, type AudioPath } from './audio-paths.ts';
+import { audibleIn, soundNames, type SimAudioSegment } from './sim-audio.ts';
+import { defaultSimRecordingsDir, SimRecordingFiles } from './sim-recording-files.ts';
+import type { SimRecording } from './sim-recording.ts';
+import { renderRecording, renderWindow } from './sim-render.ts';
+import { SimSoundSamples, soundFileLocator, type SoundFileLocator } from './sim-sound-samples.ts';
+import { encodeWav } from './sim-wav.ts';
 import { SimAgents, type SimAnswerMode } from './sim-agents.ts';
 import { SimBridge } from './sim-bridge.ts';
 import { SimLeg } from './sim-leg.ts';
@@ -26,6 +32,16 @@ export interface SimDriverOptions {
   /** Where new clocks start when a call gives no `at`. Default `Date.now`. */
   now?: () => number;
   logger?: Logger;
+  /**
+   * Where finished recordings are written (`<id>.wav`). Default: a directory of this process
+   * under the OS temp dir, removed by {@link SimTelephonyDriver.dispose}.
+   */
+  recordingsDir?: string;
+  /**
+   * The WAV file of a prompt, so recordings carry the real audio. Default: the sound library's
+   * own files when it has them (`FsSoundLibrary`); prompts without a file get a stand-in voice.
+   */
+  soundFile?: SoundFileLocator;
 }
 
 /** A simulated inbound call. */
@@ -69,6 +85,8 @@ const ENDED_LEGS_KEPT = 1000;
  */
 export class SimTelephonyDriver implements TelephonyDriver {
   readonly name = 'sim' as const;
+  /** Audio of finished recordings: `<recordingsDir>/<id>.wav`, 8 kHz 16-bit mono. */
+  readonly recordingMedia: SimRecordingFiles;
 
   readonly #sounds: SoundLibrary;
   readonly #realtime: boolean;
@@ -80,6 +98,8 @@ export class SimTelephonyDriver implements TelephonyDriver {
   readonly #supervisions = new Map<string, SimSupervision>();
   readonly #legListeners = new Set<(leg: SimLeg) => void>();
   readonly #agents = new SimAgents({ legs: () => this.legs() });
+  readonly #soundSamples: SimSoundSamples;
+  readonly #ownsRecordingsDir: boolean;
   #onCall: IncomingCallHandler | undefined;
 
   constructor(options: SimDriverOptions) {
@@ -87,6 +107,9 @@ export class SimTelephonyDriver implements TelephonyDriver {
     this.#realtime = options.realtime ?? false;
     this.#now = options.now ?? Date.now;
     this.#logger = (options.logger ?? silentLogger).child({ driver: 'sim' });
+    this.#ownsRecordingsDir = options.recordingsDir === undefined;
+    this.recordingMedia = new SimRecordingFiles(options.recordingsDir ?? defaultSimRecordingsDir(), this.#logger);
+    this.#soundSamples = new SimSoundSamples(options.soundFile ?? soundFileLocator(options.sounds), this.#logger);
   }
 
   /**
@@ -123,6 +146,16 @@ export class SimTelephonyDriver implements TelephonyDriver {
   /** Live legs, oldest first. */
   legs(): SimLeg[] {
     return [...this.#legs.values()].filter((leg) => leg.isLive());
+  }
+
+  /**
+   * Live (ringing or up) outbound legs, newest first: agents' phones, callbacks to customers,
+   * supervisors. `to` is what was dialled.
+   */
+  outboundLegs(): SimLeg[] {
+    return this.legs()
+      .filter((leg) => leg.direction === 'outbound')
+      .reverse();
   }
 
   /** The clock of a leg (live or recently ended). */
@@ -207,6 +240,7 @@ export class SimTelephonyDriver implements TelephonyDriver {
         onJoin: (joined, legId) => {
           for (const other of this.#bridges.values()) if (other !== joined) void other.removeLeg(legId);
         },
+        onRecordingEnded: (b, recording) => this.#saveRecording(recording, b.audioSegments()),
       },
     });
     this.#bridges.set(id, bridge);
@@ -266,10 +300,14 @@ export class SimTelephonyDriver implements TelephonyDriver {
     ];
   }
 
-  /** Stops every clock that follows wall time (end of a test or of `hotline serve`). */
+  /**
+   * Stops every clock that follows wall time (end of a test or of `hotline serve`) and removes
+   * the default recordings directory (a configured `recordingsDir` is kept).
+   */
   dispose(): void {
     for (const leg of this.#legs.values()) leg.clock.dispose();
     for (const bridge of this.#bridges.values()) bridge.clock.dispose();
+    if (this.#ownsRecordingsDir) this.recordingMedia.removeAll();
   }
 
   #newLeg(init: {
@@ -290,7 +328,11 @@ export class SimTelephonyDriver implements TelephonyDriver {
       sounds: this.#sounds,
       logger: this.#logger,
       variables: init.variables,
-      hooks: { onEnded: (ended) => this.#onEnded(ended) },
+      hooks: {
+        onEnded: (ended) => this.#onEnded(ended),
+        onSaid: (speaker, segment) => this.#spread(speaker, segment),
+        onRecordingEnded: (recorded, recording) => this.#saveRecording(recording, recorded.audioSegments()),
+      },
     });
     this.#legs.set(leg.id, leg);
     for (const listener of [...this.#legListeners]) {
@@ -317,6 +359,25 @@ export class SimTelephonyDriver implements TelephonyDriver {
     if (this.#realtime) leg.clock.dispose();
     this.#endedOrder.push(leg.id);
     while (this.#endedOrder.length > ENDED_LEGS_KEPT) this.#legs.delete(this.#endedOrder.shift() ?? '');
+  }
+
+  /** What a leg's far end keys or says reaches every leg hearing it and the bridge it is in. */
+  #spread(speaker: SimLeg, segment: SimAudioSegment): void {
+    const now = speaker.clock.now();
+    for (const path of this.audioPaths(speaker.id)) {
+      if (path.from === speaker.id) this.#legs.get(path.to)?.hearFrom(segment, now);
+    }
+    for (const bridge of this.bridges()) if (bridge.has(speaker.id)) bridge.hearFrom(segment, now);
+  }
+
+  /** Renders a finished recording and writes it; `recordingMedia.fetch` waits for the write. */
+  #saveRecording(recording: SimRecording, segments: readonly SimAudioSegment[]): void {
+    const window = renderWindow(recording);
+    const audible = audibleIn(recording.recordingId, segments);
+    void this.recordingMedia.save(recording.recordingId, async () => {
+      await this.#soundSamples.load(soundNames(audible));
+      return encodeWav(renderRecording(window, audible, { sounds: this.#sounds, soundSamples: (name) => this.#soundSamples.get(name) }));
+    });
   }
 
   /** Random ids: a sim call id must not collide with sessions a store kept from an earlier run. */

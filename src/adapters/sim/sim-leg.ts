@@ -12,10 +12,13 @@ import type {
   TransferTarget,
 } from '../../ports/telephony.ts';
 import { hotlineError } from '../../core/errors.ts';
+import { playbackSegments, shiftSegment, SIM_FAR_END_TIMING, SimAudioTimeline, wordDurations } from './sim-audio.ts';
+import type { SimAudio, SimAudioSegment } from './sim-audio.ts';
 import { SimEmitter } from './sim-emitter.ts';
 import { SimPlaybackQueue, type SimPlayback } from './sim-playback.ts';
+import { assertRecordingId } from './sim-recording-files.ts';
 import { SimRecorder, type SimRecording } from './sim-recording.ts';
-import { assertDtmf, assertVariableName, SIM_NUMBER } from './sim-validate.ts';
+import { assertDtmf, assertTransferTarget, assertVariableName } from './sim-validate.ts';
 
 /** Where a leg is in its life. `transferred` legs left Hotline through a transfer. */
 export type SimLegStatus = 'ringing' | 'up' | 'ended' | 'transferred';
@@ -30,6 +33,10 @@ export interface SimUtterance {
 /** How a leg tells its driver about its life (bridges, supervisions and clocks live there). */
 export interface SimLegHooks {
   onEnded(leg: SimLeg): void;
+  /** The far end keyed or spoke: the driver passes the audio on to whoever hears this leg. */
+  onSaid?(leg: SimLeg, segment: SimAudioSegment): void;
+  /** A recording of this leg ended: the driver renders and stores its audio. */
+  onRecordingEnded?(leg: SimLeg, recording: SimRecording): void;
 }
 
 /** Construction parameters of {@link SimLeg}; the driver builds legs. */
@@ -46,8 +53,6 @@ export interface SimLegInit {
   variables?: Record<string, string>;
 }
 
-const ENDPOINT = /^[A-Za-z][A-Za-z0-9]*[/:][A-Za-z0-9_.@+-]{1,64}$/;
-const DTMF_DURATION_MS = 100;
 
 /**
  * A channel on the simulated PBX. Hotline drives it through the {@link CallLeg} port; tests and
@@ -88,6 +93,8 @@ export class SimLeg implements CallLeg {
   hold?: { mohClass?: string };
   /** Speech recognition while started. */
   speech?: { language: string; hints?: string[] };
+  /** What the far end keyed and said, and heard from others (for recordings). */
+  readonly audio = new SimAudioTimeline();
 
   readonly #emitter: SimEmitter<LegEvent>;
   readonly #playbacks: SimPlaybackQueue;
@@ -107,7 +114,7 @@ export class SimLeg implements CallLeg {
     this.#emitter.subscribe((event) => this.events.push(event));
     const emit = (event: LegEvent) => this.#emitter.emit(event);
     this.#playbacks = new SimPlaybackQueue(init.clock, init.sounds, emit);
-    this.#recorder = new SimRecorder(init.clock, emit);
+    this.#recorder = new SimRecorder(init.clock, emit, (recording) => this.#hooks.onRecordingEnded?.(this, recording));
     for (const [name, value] of Object.entries(init.variables ?? {})) this.variables.set(name, value);
   }
 
@@ -126,6 +133,19 @@ export class SimLeg implements CallLeg {
   /** Every recording of this leg. */
   get recordings(): readonly SimRecording[] {
     return this.#recorder.all();
+  }
+
+  /**
+   * Everything a recording of this leg hears, on its clock (both directions, like MixMonitor):
+   * the prompts played to it, what its far end keyed and said, and what it heard from others.
+   */
+  audioSegments(): SimAudioSegment[] {
+    return [...playbackSegments(this.played, this.clock.now()), ...this.audio.said, ...this.audio.heard];
+  }
+
+  /** Audio from another leg or a bridge reaches this one (`fromNow`: the producer's clock now). @internal */
+  hearFrom(segment: SimAudioSegment, fromNow: number): void {
+    this.audio.hear(shiftSegment(segment, fromNow, this.clock.now(), this.#recorder.silencedIds()));
   }
 
   /** True while the leg is ringing or up. */
@@ -204,6 +224,7 @@ export class SimLeg implements CallLeg {
 
   async startRecording(options: RecordOptions): Promise<void> {
     this.#assertLive('startRecording');
+    assertRecordingId(options.recordingId);
     this.#recorder.start(options);
   }
 
@@ -244,10 +265,7 @@ export class SimLeg implements CallLeg {
 
   async transfer(target: TransferTarget): Promise<void> {
     this.#assertLive('transfer');
-    const valid = target.kind === 'number' ? SIM_NUMBER.test(target.value) : ENDPOINT.test(target.value);
-    if (!valid) {
-      throw hotlineError('HOTLINE_ERR_BAD_REQUEST', `not a valid transfer ${target.kind}`, { kind: target.kind });
-    }
+    assertTransferTarget(target);
     this.transferredTo = { ...target };
     this.#end('transferred', 'normal', 'local');
   }
@@ -267,7 +285,8 @@ export class SimLeg implements CallLeg {
       this.#assertLive('pressDigits');
       // Only the prompt playing when the key was pressed is interrupted, not one the digit started.
       const interrupted = this.#playbacks.bargeable();
-      this.#emitter.emit({ type: 'call.dtmf', digit, durationMs: DTMF_DURATION_MS });
+      this.#produce({ kind: 'dtmf', digit }, SIM_FAR_END_TIMING.dtmfMs, SIM_FAR_END_TIMING.dtmfGapMs);
+      this.#emitter.emit({ type: 'call.dtmf', digit, durationMs: SIM_FAR_END_TIMING.dtmfMs });
       if (this.isLive()) {
         this.#playbacks.bargeIn(interrupted);
         this.#recorder.digit(digit);
@@ -285,6 +304,7 @@ export class SimLeg implements CallLeg {
     this.#assertLive('say');
     const heard = this.speech !== undefined;
     this.utterances.push({ text, at: this.clock.now(), heard });
+    for (const { word, ms } of wordDurations(text)) this.#produce({ kind: 'speech', text: word }, ms, SIM_FAR_END_TIMING.wordGapMs);
     if (heard) this.#emitter.emit({ type: 'call.speech', text, confidence: options.confidence ?? 0.9 });
     await settle();
   }
@@ -358,6 +378,11 @@ export class SimLeg implements CallLeg {
     this.#recorder.terminate('hangup');
     this.#emitter.emit({ type: 'call.hangup', cause, by });
     this.#hooks.onEnded(this);
+  }
+
+  #produce(audio: SimAudio, ms: number, gapMs: number): void {
+    const segment = this.audio.say(audio, ms, gapMs, this.clock.now(), this.id, this.#recorder.silencedIds());
+    this.#hooks.onSaid?.(this, segment);
   }
 
   #clearRingTimers(): void {

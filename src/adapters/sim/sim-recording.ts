@@ -31,13 +31,19 @@ type RecordingEvent = Extract<LegEvent, { type: 'recording.done' }>;
 export class SimRecorder {
   readonly #clock: Clock;
   readonly #emit: (event: RecordingEvent) => void;
+  readonly #onEnd: ((recording: SimRecording) => void) | undefined;
   readonly #all = new Map<string, SimRecording>();
   /** Max-duration timers of running (not paused) recordings. */
   readonly #timers = new Map<string, TimerHandle>();
 
-  constructor(clock: Clock, emit: (event: RecordingEvent) => void) {
+  /**
+   * @param onEnd runs when a recording ends, before its `recording.done` is emitted, so the
+   *   audio is already being written when anyone reacts to the event.
+   */
+  constructor(clock: Clock, emit: (event: RecordingEvent) => void, onEnd?: (recording: SimRecording) => void) {
     this.#clock = clock;
     this.#emit = emit;
+    this.#onEnd = onEnd;
   }
 
   all(): SimRecording[] {
@@ -46,6 +52,19 @@ export class SimRecorder {
 
   activeIds(): string[] {
     return this.all().filter((r) => r.endedAt === undefined).map((r) => r.recordingId);
+  }
+
+  /**
+   * Recordings not capturing audio right now (muted or paused). Audio produced now is kept out
+   * of them even where it runs past the unmute: a card number keyed in one go must not leak
+   * into the recording because the simulated clock did not move while it was keyed.
+   */
+  silencedIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const r of this.#all.values()) {
+      if (r.endedAt === undefined && (isOpen(r.paused) || isOpen(r.muted))) ids.add(r.recordingId);
+    }
+    return ids;
   }
 
   /** Starts a recording; an id already known is a no-op (idempotent replay). */
@@ -119,6 +138,7 @@ export class SimRecorder {
     recording.endedAt = now;
     recording.reason = reason;
     recording.durationMs = recordedMs(recording, now);
+    this.#onEnd?.(recording);
     this.#emit({ type: 'recording.done', recordingId: recording.recordingId, reason, durationMs: recording.durationMs });
   }
 
@@ -154,6 +174,11 @@ export class SimRecorder {
     }
     return recording;
   }
+}
+
+function isOpen(intervals: ReadonlyArray<{ to?: number }>): boolean {
+  const open = intervals.at(-1);
+  return open !== undefined && open.to === undefined;
 }
 
 function isPaused(recording: SimRecording): boolean {

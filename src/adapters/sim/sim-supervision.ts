@@ -37,8 +37,14 @@ export class SimSupervision implements Supervision {
     this.ended = true;
   }
 
+  /**
+   * Whether the supervision holds `legId`. After a takeover the agent is out of it: the agent's
+   * leg is released and its hang-up must not end the caller–supervisor conversation (as on
+   * ARI, where the supervisor then sits in the call's bridge).
+   */
   involves(legId: string): boolean {
-    return legId === this.callerLegId || legId === this.agentLegId || legId === this.supervisorLegId;
+    if (legId === this.agentLegId) return this.mode !== 'takeover';
+    return legId === this.callerLegId || legId === this.supervisorLegId;
   }
 }
 

@@ -1,10 +1,13 @@
 import { hotlineError } from '../../core/errors.ts';
+import type { TransferTarget } from '../../ports/telephony.ts';
 
 /** A phone number or extension as the simulated PBX accepts it. */
 export const SIM_NUMBER = /^\+?[0-9*#]{1,32}$/;
 /** A simulated agent endpoint: `sim:<agentId>`. */
 export const SIM_ENDPOINT = /^sim:[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const DTMF = /^[0-9A-Da-d*#]+$/;
+/** A PBX endpoint as a transfer target: `PJSIP/200`, `sim:alice`. */
+const TRANSFER_ENDPOINT = /^[A-Za-z][A-Za-z0-9]*[/:][A-Za-z0-9_.@+-]{1,64}$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** Throws `HOTLINE_ERR_BAD_REQUEST` unless `value` is a number or extension. */
@@ -33,4 +36,10 @@ export function assertVariableName(name: string): void {
   if (!VARIABLE_NAME.test(name)) {
     throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'variable names are letters, digits and _', { name });
   }
+}
+
+/** Throws `HOTLINE_ERR_BAD_REQUEST` unless the target is a number or a PBX endpoint. */
+export function assertTransferTarget(target: TransferTarget): void {
+  const valid = target.kind === 'number' ? SIM_NUMBER.test(target.value) : TRANSFER_ENDPOINT.test(target.value);
+  if (!valid) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', `not a valid transfer ${target.kind}`, { kind: target.kind });
 }

@@ -1,4 +1,4 @@
-import type { AcdStore, Offer } from '../../ports/acd-store.ts';
+import type { AcdStore, Offer, QueuedCaller } from '../../ports/acd-store.ts';
 import type { Clock, TimerHandle } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { CallLeg, TelephonyDriver } from '../../ports/telephony.ts';
@@ -8,9 +8,12 @@ import type { CallView } from '../call/types.ts';
 import type { AcdApi, AcdEvent, AgentView, QueueView } from './acd-api.ts';
 import { AgentLegs, type AgentLegOutcome } from './agent-offers.ts';
 import { callerPriority } from './caller-priority.ts';
+import { collectLiveCallers, type AcdConnection, type LiveCaller } from './live-callers.ts';
 import { agentView, estimatedWaitSeconds, queueView } from './figures.ts';
 import type { QueueDefinition } from './queue-definition.ts';
 import type { QueueHost } from './queue-host.ts';
+
+export type { AcdConnection, LiveCaller } from './live-callers.ts';
 
 /** The queues the ACD routes (the queue-file registry). */
 export interface QueueCatalog {
@@ -119,9 +122,10 @@ export class AcdService implements AcdApi, QueueHost {
     const now = this.#now();
     const result = await this.#deps.store.leave(callId, reason, now, def?.wrapUpMs ?? 0);
     const caller = result.caller;
+    // A call a supervisor took over is not in the store any more, but its leg is still up here.
+    const connection = this.#legs.disconnect(callId);
     if (!caller) return;
     if (caller.offerId) this.#legs.withdraw(caller.offerId);
-    const connection = this.#legs.disconnect(callId);
     const waitSeconds = Math.round((now - caller.enqueuedAt) / 1000);
     this.#publish({ type: 'queue.left', callId, queue: caller.queue, reason, waitSeconds, at: now });
     this.#logger.info({ callId, queue: caller.queue, reason, waitSeconds }, 'caller left queue');
@@ -152,6 +156,77 @@ export class AcdService implements AcdApi, QueueHost {
 
   async connect(callId: string): Promise<void> {
     await this.#legs.bridge(callId);
+  }
+
+  // supervisors ------------------------------------------------------------------------------
+
+  /** This node's id. */
+  get node(): string {
+    return this.#deps.node;
+  }
+
+  /** The caller's connection on this node, if they are talking to an agent (or a supervisor after a takeover). */
+  connectionOf(callId: string): AcdConnection | undefined {
+    const c = this.#legs.connection(callId);
+    if (!c) return undefined;
+    return {
+      callId: c.callId,
+      queue: c.queue,
+      agentId: c.agentId,
+      agentLegId: c.takenOver?.agentLegId ?? c.leg.id,
+      leg: c.leg,
+      ...(c.bridge ? { bridgeId: c.bridge.id } : {}),
+      ...(c.takenOver ? { takenOverAt: c.takenOver.at } : {}),
+    };
+  }
+
+  /** The caller as the store has it (any node): queue, state and the node driving the call. */
+  async callerOf(callId: string): Promise<QueuedCaller | undefined> {
+    return this.#deps.store.getCaller(callId);
+  }
+
+  /**
+   * A supervisor takes the call over: the connection now points at `supervisorLeg` (the
+   * caller's queue step ends when that leg hangs up and the flow goes on), the agent's leg is
+   * hung up without ending the caller's call, and the agent goes to wrap-up as if the call
+   * completed. `switchAudio` runs in between, so the PBX moves the audio before the agent's
+   * leg goes (a driver may hang the agent up itself; that is not the call ending).
+   * @throws `HOTLINE_ERR_ILLEGAL_STATE` when the caller is not connected to an agent on this node.
+   */
+  async takeover(callId: string, supervisorLeg: CallLeg, switchAudio?: () => Promise<void>): Promise<void> {
+    const connection = this.#legs.connection(callId);
+    if (!connection || connection.takenOver) {
+      throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `call ${callId} is not connected to an agent on this node`, { callId });
+    }
+    const { agentId, queue } = connection;
+    const agentLeg = this.#legs.takeover(callId, supervisorLeg, this.#now(), () => {
+      this.#logger.info({ callId, queue, legId: supervisorLeg.id }, 'supervisor who took the call over hung up');
+      this.#deps.calls.session(callId)?.deliver({ type: 'queue.done', queue });
+    });
+    if (!agentLeg) throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `call ${callId} is not connected to an agent on this node`, { callId });
+    try {
+      await switchAudio?.();
+    } catch (err) {
+      this.#legs.revertTakeover(callId, agentLeg);
+      throw err;
+    }
+    this.#legs.releaseAgent(agentLeg);
+    const def = this.#deps.queues.get(queue);
+    const now = this.#now();
+    const agent = await this.#deps.store.agentCallEnded(callId, agentId, now, def?.wrapUpMs ?? 0);
+    this.#logger.info({ callId, agentId, queue, legId: supervisorLeg.id }, 'supervisor took the call over');
+    if (agent) this.#publish({ type: 'agent.state', agentId, state: agent.state, at: now });
+    this.#scheduleWrapUp(def?.wrapUpMs ?? 0);
+    if (agent?.state === 'available') await this.#routeAgent(agentId);
+  }
+
+  /**
+   * Every caller the ACD holds (all nodes): waiting and offered callers of each queue, callers
+   * connected to an agent, and calls taken over by a supervisor on this node. `now` is the ACD clock.
+   */
+  async liveCallers(): Promise<{ now: number; callers: LiveCaller[] }> {
+    const callers = await collectLiveCallers(this.#deps.store, this.#deps.queues.list().map((q) => q.name), this.#legs.connections(), this.#deps.node);
+    return { now: this.#now(), callers };
   }
 
   // AcdApi (HTTP) ----------------------------------------------------------------------------

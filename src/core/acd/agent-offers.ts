@@ -16,8 +16,11 @@ export interface Connection {
   queue: string;
   offerId: string;
   agentId: string;
+  /** The leg talking to the caller: the agent's, or a supervisor's after a takeover. */
   leg: CallLeg;
   bridge?: Bridge;
+  /** Set once a supervisor took the call over: the agent's leg that was released. */
+  takenOver?: { agentLegId: string; at: number };
 }
 
 /** Only these reach a PBX as the caller ID shown to the agent. */
@@ -85,8 +88,11 @@ export class AgentLegs {
         unsubscribe();
         if (answered) {
           const connection = this.#connections.get(offer.callId);
-          if (connection?.leg === leg) this.#connections.delete(offer.callId);
-          void connection?.bridge?.destroy().catch(() => {});
+          // After a takeover the bridge is the supervisor's conversation now: leave it up.
+          if (connection?.leg === leg) {
+            this.#connections.delete(offer.callId);
+            void connection.bridge?.destroy().catch(() => {});
+          }
           if (!this.#withdrawn.has(leg)) onOutcome({ type: 'ended' }, leg);
           return;
         }
@@ -120,6 +126,50 @@ export class AgentLegs {
 
   connection(callId: string): Connection | undefined {
     return this.#connections.get(callId);
+  }
+
+  /** Connections of this node (for live views). */
+  connections(): Connection[] {
+    return [...this.#connections.values()];
+  }
+
+  /**
+   * A supervisor takes the call over: the connection now points at `leg`, and the agent's leg
+   * is marked as released by Hotline (its hang-up is not the call ending). `onEnded` runs once
+   * when the supervisor's leg hangs up by itself. The agent's leg is hung up by
+   * {@link AgentLegs.releaseAgent}, after the PBX moved the audio. Returns the agent's leg, or
+   * undefined when the caller is not connected here.
+   */
+  takeover(callId: string, leg: CallLeg, at: number, onEnded: () => void): CallLeg | undefined {
+    const connection = this.#connections.get(callId);
+    if (!connection || connection.takenOver) return undefined;
+    const agentLeg = connection.leg;
+    this.#withdrawn.add(agentLeg);
+    connection.leg = leg;
+    connection.takenOver = { agentLegId: agentLeg.id, at };
+    const unsubscribe = leg.subscribe((event) => {
+      if (event.type !== 'call.hangup') return;
+      unsubscribe();
+      if (this.#connections.get(callId)?.leg !== leg) return;
+      this.#connections.delete(callId);
+      void connection.bridge?.destroy().catch(() => {});
+      if (!this.#withdrawn.has(leg)) onEnded();
+    });
+    return agentLeg;
+  }
+
+  /** Undoes a {@link AgentLegs.takeover} that the PBX could not carry out, while the agent's leg is still up. */
+  revertTakeover(callId: string, agentLeg: CallLeg): void {
+    const connection = this.#connections.get(callId);
+    if (!connection?.takenOver || connection.takenOver.agentLegId !== agentLeg.id) return;
+    this.#withdrawn.delete(agentLeg);
+    connection.leg = agentLeg;
+    delete connection.takenOver;
+  }
+
+  /** Hangs up an agent's leg a takeover released. */
+  releaseAgent(leg: CallLeg): void {
+    this.#hangup(leg);
   }
 
   /** The caller left: hangs up the agent's leg and tears the bridge down. */

@@ -9,6 +9,8 @@ import { toCallView } from './call-view.ts';
 import { selectFlow, type FlowResolver } from './flow-selection.ts';
 import type { CallServiceEvent, CallServiceListener, CallView } from './types.ts';
 import type { QueueHost } from '../acd/queue-host.ts';
+import type { RecordingService } from '../recording/recording-service.ts';
+import { secureKey } from './secure-snapshot.ts';
 
 export type { FlowResolver } from './flow-selection.ts';
 export type { CallSessionHandle } from './call-session.ts';
@@ -34,6 +36,10 @@ export interface CallServiceDeps {
   inspect?: SessionDeps['inspect'];
   /** The ACD for `queue` steps (set later with {@link CallService.useQueues} when built after the service). */
   queues?: QueueHost;
+  /** Records calls for `record` steps and pauses recordings around sensitive steps (or set later with {@link CallService.useRecordings}). */
+  recordings?: RecordingService;
+  /** 32-byte AES-256-GCM key for secure variables in stored sessions; share it between nodes so a resumed call keeps them. Default: random per process. */
+  secretKey?: Uint8Array;
 }
 
 /**
@@ -51,11 +57,14 @@ export class CallService {
   readonly #transferAllow: RegExp[];
   readonly #logger: Logger;
   #queues: QueueHost | undefined;
+  #recordings: RecordingService | undefined;
 
   constructor(deps: CallServiceDeps) {
     this.#deps = deps;
     this.#logger = deps.logger;
     this.#queues = deps.queues;
+    this.#recordings = deps.recordings;
+    secureKey(deps.secretKey); // refuse a bad key at start-up, not on the first call
     this.#transferAllow = deps.transferAllow.map((source) => new RegExp(source));
   }
 
@@ -120,6 +129,11 @@ export class CallService {
     this.#queues = queues;
   }
 
+  /** Sets the RecordingService that calls started or resumed from now on use. */
+  useRecordings(recordings: RecordingService): void {
+    this.#recordings = recordings;
+  }
+
   /** The live session of a call on this node. */
   session(callId: string): CallSessionHandle | undefined {
     return this.#sessions.get(callId);
@@ -164,6 +178,8 @@ export class CallService {
       publish: (event) => this.#emit(event),
       ...(this.#deps.inspect ? { inspect: this.#deps.inspect } : {}),
       ...(this.#queues ? { queues: this.#queues } : {}),
+      ...(this.#recordings ? { recordings: this.#recordings } : {}),
+      ...(this.#deps.secretKey ? { secretKey: this.#deps.secretKey } : {}),
     };
   }
 

@@ -6,11 +6,14 @@ import type { SessionRecord, SessionStore } from '../../ports/stores.ts';
 import type { CallLeg, LegEvent } from '../../ports/telephony.ts';
 import type { CompiledFlow } from '../flow/compiled.ts';
 import { TimerService } from '../timers/timer-service.ts';
-import { redactVariables } from './call-view.ts';
+import { REDACTED, redactVariables } from './call-view.ts';
 import { runEffect, type EffectHost } from './effect-runner.ts';
 import type { FlowContext, FlowEffect, FlowEvent, FlowInput } from './events.ts';
 import type { CallServiceEvent } from './types.ts';
 import type { QueueHost } from '../acd/queue-host.ts';
+import type { RecordingHost } from '../recording/recording-host.ts';
+import { pausesRecording } from '../recording/sensitive-states.ts';
+import { openSnapshot, sealSnapshot, secureKey } from './secure-snapshot.ts';
 
 /** What a session needs; the call service builds it per call. */
 export interface SessionDeps {
@@ -25,6 +28,10 @@ export interface SessionDeps {
   endedRetentionMs: number;
   /** The ACD, for `queue` steps. */
   queues?: QueueHost;
+  /** The RecordingService, for `record` steps and the pause around sensitive steps. */
+  recordings?: RecordingHost;
+  /** AES-256 key (32 bytes) secure variables are encrypted with in the stored snapshot; default a random per-process key. */
+  secretKey?: Uint8Array;
   publish(event: CallServiceEvent): void;
   /** XState inspection hook (coverage tooling, debugging). */
   inspect?: (event: InspectionEvent) => void;
@@ -63,10 +70,12 @@ export class CallSession implements CallSessionHandle, EffectHost {
   readonly timers: TimerService;
   readonly transferAllow: readonly RegExp[];
   readonly queues?: QueueHost;
+  readonly recordings?: RecordingHost;
   readonly done: Promise<void>;
 
   readonly #deps: SessionDeps;
   readonly #record: SessionRecord;
+  readonly #key: Uint8Array;
   #actor: Actor<AnyStateMachine> | undefined;
   #unsubscribeLeg: (() => void) | undefined;
   #ended = false;
@@ -87,6 +96,8 @@ export class CallSession implements CallSessionHandle, EffectHost {
     this.http = deps.http;
     this.transferAllow = deps.transferAllow;
     if (deps.queues) this.queues = deps.queues;
+    if (deps.recordings) this.recordings = deps.recordings;
+    this.#key = secureKey(deps.secretKey);
     this.logger = deps.logger.child({ callId: record.callId, flowId: record.flowId, driver: record.driver });
     this.timers = new TimerService(deps.clock, (id) => this.#send({ type: 'timer.fired', id }));
     this.done = new Promise((resolve) => (this.#resolveDone = resolve));
@@ -134,8 +145,12 @@ export class CallSession implements CallSessionHandle, EffectHost {
     const session = new CallSession(deps, structuredClone(record));
     session.#listen();
     session.logger.info({ step: record.step, version: record.flowVersion }, 'call resumed');
-    session.#boot(record.snapshot);
+    const { snapshot, lost } = openSnapshot(record.snapshot, session.#key, record.callId);
+    // Another process's key: the secure values are gone (unset), which the flow must cope with.
+    if (lost.length) session.logger.warn({ lost }, 'secure variables could not be decrypted');
+    session.#boot(snapshot);
     session.timers.restore(record.runtime.timers);
+    session.#retakeRecordings();
     for (const prompt of session.#record.prompts) {
       if (prompt.state !== 'playing') continue;
       prompt.state = 'stopped';
@@ -185,6 +200,10 @@ export class CallSession implements CallSessionHandle, EffectHost {
 
   // EffectHost -------------------------------------------------------------------------------
 
+  get flowId(): string {
+    return this.#record.flowId;
+  }
+
   variables(): Record<string, unknown> {
     return (this.#actor?.getSnapshot().context as FlowContext | undefined)?.vars ?? {};
   }
@@ -208,8 +227,10 @@ export class CallSession implements CallSessionHandle, EffectHost {
 
   onPlay(effect: Extract<FlowEffect, { type: 'effect.play' }>): void {
     const at = this.clock.now();
-    this.#record.prompts.push({ playbackId: effect.playbackId, step: effect.step, media: effect.media, at, state: 'playing' });
-    this.#deps.publish({ type: 'prompt.played', callId: this.callId, step: effect.step, playbackId: effect.playbackId, media: effect.media, at });
+    // A prompt reading back a secure value (`{digits: ${vars.card}}`) must not be kept verbatim.
+    const media: unknown[] = this.#revealsSecret(effect.media) ? [{ kind: 'text', text: REDACTED }] : effect.media;
+    this.#record.prompts.push({ playbackId: effect.playbackId, step: effect.step, media, at, state: 'playing' });
+    this.#deps.publish({ type: 'prompt.played', callId: this.callId, step: effect.step, playbackId: effect.playbackId, media, at });
   }
 
   markLeaving(reason: 'hangup' | 'transfer' | null): void {
@@ -275,6 +296,9 @@ export class CallSession implements CallSessionHandle, EffectHost {
       }
       case 'recording.done':
         this.#recordings.delete(event.recordingId);
+        this.recordings
+          ?.finished(event.recordingId, { reason: event.reason, ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}) })
+          .catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'recording metadata update failed'));
         this.#send(event);
         return;
       case 'call.hangup':
@@ -293,6 +317,33 @@ export class CallSession implements CallSessionHandle, EffectHost {
     this.#actor.send(event);
   }
 
+  /**
+   * Re-takes the call's recordings after a resume: adopts them, re-issues the pauses the flow
+   * still holds (one per sensitive state it is in, and a `record` step's pause), then lets the
+   * service unmute whatever nothing holds any more. The service runs these in order.
+   */
+  #retakeRecordings(): void {
+    const recordings = this.recordings;
+    const snapshot = this.#actor?.getSnapshot();
+    if (!recordings || !snapshot) return;
+    const warn = (err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'recording take-over failed');
+    recordings.adopt(this.callId, this.leg).catch(warn);
+    const nodes = (snapshot as unknown as { _nodes: Array<{ entry: unknown[] }> })._nodes;
+    for (const node of nodes) if (pausesRecording(node.entry)) recordings.pause(this.callId, 'sensitive').catch(warn);
+    if ((snapshot.context as FlowContext).recordingPaused) recordings.pause(this.callId, 'flow').catch(warn);
+    recordings.reconcile(this.callId).catch(warn);
+  }
+
+  #revealsSecret(media: readonly unknown[]): boolean {
+    const context = this.#actor?.getSnapshot().context as FlowContext | undefined;
+    if (!context || context.secureVars.length === 0) return false;
+    const text = JSON.stringify(media);
+    return context.secureVars.some((name) => {
+      const value = context.vars[name];
+      return value !== undefined && value !== null && String(value).length > 0 && text.includes(String(value));
+    });
+  }
+
   #sensitive(): boolean {
     return this.#deps.flow.sensitiveSteps.some((s) => this.#record.step === s || this.#record.step.startsWith(`${s}/`));
   }
@@ -301,7 +352,8 @@ export class CallSession implements CallSessionHandle, EffectHost {
     const actor = this.#actor;
     if (actor) {
       const context = actor.getSnapshot().context as FlowContext;
-      this.#record.snapshot = actor.getPersistedSnapshot();
+      // Secure values (card numbers) never reach the store in clear.
+      this.#record.snapshot = sealSnapshot(actor.getPersistedSnapshot(), this.#key, this.callId);
       this.#record.variables = redactVariables(context.vars, context.secureVars);
     }
     this.#record.runtime = { ...this.#record.runtime, timers: this.timers.toJSON(), inflight: {} };
@@ -333,6 +385,7 @@ export class CallSession implements CallSessionHandle, EffectHost {
     this.timers.cancelAll();
     this.#unsubscribeLeg?.();
     for (const recordingId of this.#recordings) this.leg.stopRecording?.(recordingId).catch(() => {});
+    this.recordings?.callEnded(this.callId).catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'finalising recordings failed'));
     await this.#saving;
     const record = this.#buildRecord();
     record.state = 'ended';

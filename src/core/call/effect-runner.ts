@@ -6,6 +6,7 @@ import { hotlineError, isHotlineError } from '../errors.ts';
 import { evaluateHours } from '../eval/hours.ts';
 import type { TimerService } from '../timers/timer-service.ts';
 import type { QueueHost } from '../acd/queue-host.ts';
+import type { RecordingHost } from '../recording/recording-host.ts';
 import type { FlowEffect, FlowEvent } from './events.ts';
 
 /** What the effect runner needs from its session. */
@@ -18,6 +19,10 @@ export interface EffectHost {
   readonly transferAllow: readonly RegExp[];
   /** The ACD, when this node runs one (`queue` steps fail with `queue.error` without it). */
   readonly queues?: QueueHost;
+  /** The RecordingService, when this node records (`record` steps fail with `recording.error` without it). */
+  readonly recordings?: RecordingHost;
+  /** Id of the flow the call runs (stored with its recordings). */
+  readonly flowId: string;
   /** The flow's variables now (the ACD reads priorities from them). */
   variables(): Record<string, unknown>;
   /** Sends a result back into the flow machine (after the current transition). */
@@ -123,6 +128,9 @@ export function runEffect(host: EffectHost, effect: FlowEffect): void {
         });
       return;
     }
+    case 'effect.recording':
+      runRecordingEffect(host, effect);
+      return;
     case 'effect.hold': {
       const op = effect.on ? host.leg.startHold?.bind(host.leg) : host.leg.stopHold?.bind(host.leg);
       op?.().catch((err: unknown) => warnUnlessGone(host, err, 'hold failed'));
@@ -210,6 +218,42 @@ function runQueueEffect(
       acd?.connect(callId).catch((err: unknown) => queueError(effect.queue, err));
       return;
   }
+}
+
+function runRecordingEffect(host: EffectHost, effect: Extract<FlowEffect, { type: 'effect.recording' }>): void {
+  const recordings = host.recordings;
+  const callId = host.leg.id;
+  const requestId = effect.requestId;
+  const failed = (err: unknown) => {
+    if (host.isEnded()) return;
+    host.logger.warn({ err: describe(err), step: effect.step, action: effect.action }, requestId ? 'record step failed' : 'pausing the recording failed');
+    if (requestId) {
+      host.dispatch({ type: 'recording.error', requestId, code: isHotlineError(err) ? err.code : 'HOTLINE_ERR_INTERNAL', message: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  if (!recordings) {
+    // A sensitive step on a node that records nothing has nothing to pause.
+    if (requestId) failed(hotlineError('HOTLINE_ERR_UNSUPPORTED', 'this node records no calls'));
+    return;
+  }
+  let op: Promise<{ id: string } | void>;
+  switch (effect.action) {
+    case 'start':
+      op = recordings.start({ callId, flowId: host.flowId, target: 'call', source: 'flow', handle: host.leg });
+      break;
+    case 'stop':
+      op = recordings.stop(callId, 'call');
+      break;
+    case 'pause':
+      op = recordings.pause(callId, effect.reason);
+      break;
+    case 'resume':
+      op = recordings.resume(callId, effect.reason);
+      break;
+  }
+  op.then((result) => {
+    if (requestId) host.dispatch({ type: 'recording.applied', requestId, ...(result ? { recordingId: result.id } : {}) });
+  }, failed);
 }
 
 function ignorable(host: EffectHost, err: unknown): boolean {

@@ -14,6 +14,9 @@ export type FlowEvent =
   | { type: 'transfer.failed'; transferId: string; code: string; message: string }
   | { type: 'recording.done'; recordingId: string; reason: string; durationMs?: number }
   | { type: 'recording.failed'; recordingId: string; code: string }
+  /** A `record` step's request was carried out (`recordingId` for `start`). */
+  | { type: 'recording.applied'; requestId: string; recordingId?: string }
+  | { type: 'recording.error'; requestId: string; code: string; message: string }
   | { type: 'queue.answered'; queue: string; agentId: string }
   | { type: 'queue.done'; queue: string }
   | { type: 'queue.error'; queue: string; code: string; message?: string }
@@ -55,6 +58,12 @@ export type FlowEffect =
   | { type: 'effect.transfer'; step: string; transferId: string; to: string }
   | { type: 'effect.record'; step: string; recordingId: string; maxDurationMs: number; beep: boolean; terminateOn?: string }
   | { type: 'effect.hold'; on: boolean }
+  /**
+   * A recording request to the call's RecordingService: a `record` step's (`reason: flow`, with
+   * a `requestId` answered by `recording.applied`/`recording.error`), or a sensitive step's
+   * pause on entry and resume on exit (`reason: sensitive`, no answer).
+   */
+  | { type: 'effect.recording'; step: string; action: 'start' | 'stop' | 'pause' | 'resume'; reason: 'flow' | 'sensitive'; requestId?: string }
   | { type: 'effect.queue-join'; step: string; queue: string; priority?: number }
   | { type: 'effect.queue-leave'; queue: string; reason: 'abandoned' | 'completed' | 'timeout' | 'left' }
   | { type: 'effect.queue-status'; checkId: string; queue: string }
@@ -88,6 +97,8 @@ export interface FlowContext {
   screenPop: Record<string, unknown>;
   lastError: { code: string; message: string } | null;
   outcome: string | null;
+  /** A `record` step paused the recording and none resumed it (re-issued when a call is resumed). */
+  recordingPaused?: boolean;
   /** Progress of the current queue wait: what was last said, so announcements repeat only on change or period. */
   queue?: QueueProgress | null;
 }

@@ -78,7 +78,10 @@ export const flowSetup = setup({
       if (params.terminator && digit === params.terminator) return { terminated: true };
       return { digits: context.digits + digit };
     }),
-    storeChoice: assign(({ context }, params: { into: string; value: string }) => ({ vars: { ...context.vars, [params.into]: params.value } })),
+    storeChoice: assign(({ context }, params: { into: string; value: string; secure?: boolean }) => ({
+      vars: { ...context.vars, [params.into]: params.value },
+      secureVars: params.secure && !context.secureVars.includes(params.into) ? [...context.secureVars, params.into] : context.secureVars,
+    })),
     storeDigits: assign(({ context }, params: { into: string; secure: boolean }) => ({
       vars: { ...context.vars, [params.into]: context.digits },
       secureVars: params.secure && !context.secureVars.includes(params.into) ? [...context.secureVars, params.into] : context.secureVars,
@@ -152,6 +155,17 @@ export const flowSetup = setup({
       },
       pending: null,
     })),
+    recordingRequest: enqueueActions(({ context, enqueue }, params: { step: string; action: 'start' | 'stop' | 'pause' | 'resume' }) => {
+      const seq = context.seq + 1;
+      const requestId = `${context.callId}:${params.step}:${seq}`;
+      const paused = params.action === 'pause' ? { recordingPaused: true } : params.action === 'resume' ? { recordingPaused: false } : {};
+      enqueue.assign({ seq, pending: requestId, ...paused });
+      enqueue.emit({ type: 'effect.recording', step: params.step, action: params.action, reason: 'flow', requestId });
+    }),
+    // Sensitive steps: recordings are silent from entry to exit (the service counts overlapping ones).
+    sensitiveEnter: emit((_, params: { step: string }) => ({ type: 'effect.recording' as const, step: params.step, action: 'pause' as const, reason: 'sensitive' as const })),
+    sensitiveExit: emit((_, params: { step: string }) => ({ type: 'effect.recording' as const, step: params.step, action: 'resume' as const, reason: 'sensitive' as const })),
+    clearPending: assign({ pending: null }),
     hold: emit((_, params: { on: boolean }) => ({ type: 'effect.hold' as const, on: params.on })),
 
     queueJoin: enqueueActions(({ context, enqueue }, params: { step: string; queue: string; priority?: number | string }) => {

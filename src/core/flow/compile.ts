@@ -5,6 +5,7 @@ import type { StateConfig, StepCompileContext } from '../steps/step-compiler.ts'
 import { flowSetup, initialContext } from './catalog.ts';
 import type { CompiledFlow } from './compiled.ts';
 import { parseDuration } from './duration.ts';
+import { isSensitiveStep, markInputSecure, withRecordingPause } from '../recording/sensitive-states.ts';
 import type { FlowDocument, GroupStep, Step, SubflowStep } from './types.ts';
 
 /** The part of a loaded flow file the compiler needs. */
@@ -50,10 +51,13 @@ export function compileFlow(flow: CompilableFlow, lookup: FlowLookup): CompiledF
     const out: Record<string, StateConfig> = {};
     for (const [stepId, step] of Object.entries(steps)) {
       stepKinds[scope.prefix + stepId] = step.type;
-      if (step.sensitive || (step.type === 'gather' && step.secure)) sensitiveSteps.push(scope.prefix + stepId);
+      const own = isSensitiveStep(step);
+      // A sensitive group covers its children: their input is redacted like its own.
+      if (own || scope.groups.get(stepId)?.some((g) => g.sensitive)) sensitiveSteps.push(scope.prefix + stepId);
       const compiler = STEP_COMPILERS[step.type] as (id: string, s: Step, c: StepCompileContext) => StateConfig;
       if (!compiler) throw invalid(scope, `step \`${stepId}\` has unknown type \`${(step as { type: string }).type}\``);
-      out[stepId] = compiler(stepId, step, ctx);
+      const compiled = compiler(stepId, step, ctx);
+      out[stepId] = own ? withRecordingPause(markInputSecure(compiled), scope.prefix + stepId) : compiled;
     }
     return out;
   };

@@ -173,6 +173,15 @@ export interface VoicemailStep extends StepBase {
   beep?: boolean;
 }
 
+/**
+ * Records the caller's leg from here on (`start`), or stops, pauses (records silence) or resumes
+ * that recording. Sensitive steps pause it on their own; `pause` is for anything else.
+ */
+export interface RecordStep extends StepBase {
+  type: 'record';
+  action: 'start' | 'stop' | 'pause' | 'resume';
+}
+
 export interface SubflowStep extends StepBase {
   type: 'subflow';
   flow: string;
@@ -208,6 +217,7 @@ export type Step =
   | TransferStep
   | QueueStep
   | VoicemailStep
+  | RecordStep
   | SubflowStep
   | ReturnStep
   | HangupStep
@@ -230,6 +240,7 @@ export const STEP_EVENTS: Record<StepKind, { required: readonly string[]; option
   transfer: { required: ['error'], optional: [] },
   queue: { required: ['done', 'timeout'], optional: ['error', 'voicemail'] },
   voicemail: { required: ['done'], optional: [] },
+  record: { required: ['done'], optional: ['error'] },
   subflow: { required: ['done'], optional: ['error'] },
   return: { required: [], optional: [] },
   hangup: { required: [], optional: [] },

@@ -8,6 +8,7 @@ import { compileHttp } from './http.ts';
 import { compileMenu } from './menu.ts';
 import { compilePlay } from './play.ts';
 import { compileQueue } from './queue.ts';
+import { compileRecord } from './record.ts';
 import { compileSet } from './set.ts';
 import type { StepCompiler } from './step-compiler.ts';
 import { compileReturn, compileSubflow } from './subflow.ts';
@@ -26,6 +27,7 @@ export const STEP_COMPILERS: { [K in StepKind]: StepCompiler<Extract<Step, { typ
   transfer: compileTransfer,
   queue: compileQueue,
   voicemail: compileVoicemail,
+  record: compileRecord,
   subflow: compileSubflow,
   return: compileReturn,
   hangup: compileHangup,

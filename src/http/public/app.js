@@ -42,7 +42,7 @@ $('forget-token').addEventListener('click', () => {
 async function api(method, path, body) {
   if (!token) {
     askToken();
-    throw new Error('an admin token is needed');
+    throw new Error('an API token is needed');
   }
   const res = await fetch(`/api${path}`, {
     method,
@@ -256,6 +256,68 @@ function createPlayer() {
   }
   return player;
 }
+
+// Live calls for supervisors: GET /api/calls (live views of the token's queues) and supervisions.
+const MODES = ['listen', 'whisper', 'barge', 'takeover'];
+let liveTimer = null;
+
+function button(text, onClick) {
+  const b = el('button', text);
+  b.type = 'button';
+  b.addEventListener('click', () => runLive(onClick));
+  return b;
+}
+
+async function runLive(action) {
+  try {
+    $('live-message').textContent = '';
+    await action();
+    await refreshLive();
+  } catch (err) {
+    $('live-message').textContent = err.message;
+  }
+}
+
+function row(cells) {
+  const tr = document.createElement('tr');
+  for (const c of cells) {
+    const td = document.createElement('td');
+    // Caller ids are caller-supplied: text nodes only, never HTML.
+    if (Array.isArray(c)) td.append(...c); else td.textContent = c;
+    tr.append(td);
+  }
+  return tr;
+}
+
+async function refreshLive() {
+  const { calls } = await api('GET', '/calls?view=live');
+  $('live-calls').replaceChildren(...calls.map((c) => row([
+    c.id, c.from, c.queue ?? '—', c.state, c.agent?.id ?? '—', `${Math.round(c.inStateMs / 1000)} s`,
+    c.state === 'connected'
+      ? MODES.map((mode) => button(mode, () => api('POST', `/calls/${encodeURIComponent(c.id)}/supervise`, { endpoint: $('sup-endpoint').value.trim(), mode })))
+      : '',
+  ])));
+  const { supervisions } = await api('GET', '/supervisions');
+  $('supervisions').replaceChildren(...supervisions.filter((v) => v.state !== 'ended').map((v) => row([
+    v.id, v.callId, v.state, v.mode,
+    [...MODES.filter((m) => m !== v.mode).map((mode) => button(mode, () => api('PATCH', `/supervisions/${encodeURIComponent(v.id)}`, { mode }))),
+      button('end', () => api('DELETE', `/supervisions/${encodeURIComponent(v.id)}`))],
+  ])));
+}
+
+$('live-on').addEventListener('change', () => {
+  clearTimeout(liveTimer);
+  if (!$('live-on').checked) return;
+  const tick = async () => {
+    try {
+      await refreshLive();
+    } catch (err) {
+      $('live-message').textContent = err.message;
+    }
+    if ($('live-on').checked) liveTimer = setTimeout(tick, 2000);
+  };
+  tick();
+});
 
 setLive(false);
 if (!token) askToken();

@@ -148,11 +148,11 @@ describe('AriTelephonyDriver on the fake ARI server', () => {
     await call.addLeg(caller.id);
     await call.addLeg(agent.id);
     const sup = await h.driver.supervise!({ supervisionId: 's1', callerLegId: caller.id, agentLegId: agent.id, supervisorLegId: supervisor.id, mode: 'listen' });
-    const snoopReq = () => h.fake.requests.filter((r) => r.path === `/channels/${agent.id}/snoop`).at(-1)!;
+    const snoopReq = () => h.fake.requests.filter((r) => r.path.startsWith(`/channels/${agent.id}/snoop/`)).at(-1)!;
     assert.deepEqual([snoopReq().query['spy'], snoopReq().query['whisper'], snoopReq().query['app']], ['both', 'none', 'hotline']);
     let state = h.fake.liveState();
     assert.equal(state.snoops.length, 1);
-    assert.deepEqual(state.bridges.find((b) => b.id === 'hotline-sup-s1')?.channels.sort(), [supervisor.id, state.snoops[0]!.id].sort());
+    assert.deepEqual(state.bridges.find((b) => b.id === 'hotline-sup-s1-1')?.channels.sort(), [supervisor.id, state.snoops[0]!.id].sort());
     await sup.setMode('whisper');
     state = h.fake.liveState();
     assert.equal(state.snoops.length, 1);
@@ -166,7 +166,7 @@ describe('AriTelephonyDriver on the fake ARI server', () => {
     await until(() => h.driver.eventsReceived >= h.fake.sentCount(), 'events');
     state = h.fake.liveState();
     assert.deepEqual(state.snoops, []);
-    assert.equal(state.bridges.find((b) => b.id === 'hotline-sup-s1'), undefined);
+    assert.equal(state.bridges.find((b) => b.id === 'hotline-sup-s1-1'), undefined);
     assert.deepEqual(state.bridges.find((b) => b.id === call.id)?.channels.sort(), [caller.id, agent.id].sort());
     const originate = h.fake.requests.find((r) => r.method === 'POST' && r.path === '/channels')!;
     assert.deepEqual(originate.body, { variables: { AGENT_ID: 'a-200' } });

@@ -116,7 +116,7 @@ describe('ARI recovery', () => {
     await admin.createBridge('hotline-live', 'hotline-call');
     await admin.addChannel('hotline-live', callId);
     await admin.createBridge('someone-else', 'theirs');
-    await admin.snoop(callId, { spy: 'both', whisper: 'none', app: 'hotline', snoopId: 'hotline-snoop-old-1' });
+    await admin.snoop(callId, 'hotline-snoop-old-1', { spy: 'both', whisper: 'none', app: 'hotline' });
 
     await driver.start(onCall);
     await until(() => driver.eventsReceived >= fake.sentCount() && fake.liveState().snoops.length === 0, 'cleanup');

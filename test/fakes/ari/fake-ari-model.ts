@@ -61,6 +61,8 @@ export interface FakeChannel {
   bridgeId?: string;
   moh?: string;
   snoopOf?: string;
+  /** A snoop's directions (`spy`: what it hears of `snoopOf`; `whisper`: where its audio goes). */
+  snoop?: { spy: string; whisper: string };
   /** The other half of a Local pair. */
   peerId?: string;
   /** Playback ids queued on the channel; the head is playing. */
@@ -102,6 +104,8 @@ export interface FakeRecording {
   startedAt: number;
   /** Recording silence (`POST /recordings/live/{name}/mute`). */
   muted?: boolean;
+  /** Muted intervals on the fake's clock (`to` unset while muted). */
+  mutes?: { from: number; to?: number }[];
 }
 
 /** A bridge as the fake holds it. */

@@ -159,7 +159,7 @@ function record(s: FakeAriServer, p: Params, target: { kind: 'channel' | 'bridge
     return err(409, `Recording '${name}' already exists and can not be overwritten`);
   }
   const json = { name, format: p['format'], state: 'queued', target_uri: `${target.kind}:${target.id}` };
-  s.recordings.set(name, { json: { ...json, state: 'recording' }, target, terminateOn: p['terminateOn'] ?? 'none', startedAt: Date.now() });
+  s.recordings.set(name, { json: { ...json, state: 'recording' }, target, terminateOn: p['terminateOn'] ?? 'none', startedAt: s.now() });
   const app = target.kind === 'channel' ? s.channels.get(target.id)?.app : undefined;
   s.emit('RecordingStarted', { recording: { ...json, state: 'recording' } }, app);
   return { status: 201, body: json, headers: { location: `/ari/recordings/live/${name}` } };
@@ -173,6 +173,7 @@ function snoop(s: FakeAriServer, p: Params, path: Params, snoopId?: string): Rou
   const args = p['appArgs'] ? p['appArgs'].split(',') : [];
   const channel = s.addChannel({
     kind: 'snoop', tech: 'Snoop', app: p['app'], appArgs: args, inStasis: true, snoopOf: target.json.id,
+    snoop: { spy: p['spy'] ?? 'none', whisper: p['whisper'] ?? 'none' },
     json: newChannelJson({ id, name: `Snoop/${target.json.id}-${s.localSuffix()}`, state: 'Up',
       dialplan: { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' } }),
   });
@@ -336,6 +337,10 @@ const HANDLERS: Record<string, Handler> = {
         if (c) s.leaveBridge(c);
       }
       for (const id of b.queue.splice(0)) s.playbacks.delete(id);
+      // The bridge's recorder goes with it: the recording ends and is stored.
+      for (const [name, rec] of [...s.recordings]) {
+        if (rec.target.kind === 'bridge' && rec.target.id === b.json.id) s.finishRecording(name, 'done');
+      }
       s.bridges.delete(b.json.id);
       s.emit('BridgeDestroyed', { bridge: b.json });
     });
@@ -411,12 +416,15 @@ const HANDLERS: Record<string, Handler> = {
   'recordings.mute': liveRecording((s, name) => {
     const rec = s.recordings.get(name);
     if (rec?.json.state !== 'recording' && rec?.json.state !== 'paused') return err(409, 'Recording not in session');
+    if (!rec.muted) (rec.mutes ??= []).push({ from: s.now() });
     rec.muted = true;
     return ok();
   }),
   'recordings.unmute': liveRecording((s, name) => {
     const rec = s.recordings.get(name);
     if (rec?.json.state !== 'recording' && rec?.json.state !== 'paused') return err(409, 'Recording not in session');
+    const open = rec.mutes?.at(-1);
+    if (rec.muted && open && open.to === undefined) open.to = s.now();
     rec.muted = false;
     return ok();
   }),
@@ -424,14 +432,22 @@ const HANDLERS: Record<string, Handler> = {
   'recordings.getStored': storedRecording((s, name) => ok(s.stored.get(name))),
   'recordings.deleteStored': storedRecording((s, name) => {
     s.stored.delete(name);
+    s.files.delete(name);
     return ok();
   }),
-  'recordings.getStoredFile': storedRecording(() => ({ status: 200, raw: emptyWav() })),
+  // res_ari_recordings: 403 "Recording could not be opened" when open(2) fails; the content type
+  // is `<media type>/<extension>` (`audio/wav`). A recording with no file kept is header-only.
+  'recordings.getStoredFile': storedRecording((s, name) => {
+    if (s.unreadable.has(name)) return err(403, 'Recording could not be opened');
+    return { status: 200, raw: s.files.get(name) ?? emptyWav() };
+  }),
   'recordings.copyStored': storedRecording((s, name, p) => {
     const dest = p['destinationRecordingName'] ?? '';
     if (s.stored.has(dest)) return err(409, 'A recording with the same name already exists on the system');
     const copy = { name: dest, format: s.stored.get(name)?.format ?? 'wav' };
     s.stored.set(dest, copy);
+    const file = s.files.get(name);
+    if (file) s.files.set(dest, Buffer.from(file));
     return ok(copy);
   }),
 };

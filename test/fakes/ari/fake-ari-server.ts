@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AriChannel } from '../../../src/adapters/ari/ari-types.ts';
 import { AriApiSpec } from './api-spec.ts';
 import { sendRtp } from './fake-ari-media.ts';
+import { audioPaths, recordingWav } from './fake-ari-audio.ts';
 import { handleRoute, type RouteResult } from './fake-ari-routes.ts';
 import {
   ariTimestamp,
@@ -33,6 +34,8 @@ export interface FakeAriOptions {
   password?: string;
   /** Sound names (without `sound:`) the fake treats as missing; default: names containing `no-such`. */
   missingSound?: (name: string) => boolean;
+  /** Clock of recording durations and mutes (tests pass a manual one); default `Date.now`. */
+  now?: () => number;
 }
 
 const NO_APP_BODY =
@@ -55,6 +58,11 @@ export class FakeAriServer {
   readonly playbacks = new Map<string, FakePlayback>();
   readonly recordings = new Map<string, FakeRecording>();
   readonly stored = new Map<string, { name: string; format: string }>();
+  /** Files of stored recordings (WAV bytes), by name. */
+  readonly files = new Map<string, Buffer>();
+  /** Stored recordings whose file Asterisk cannot open (`GET …/file` → 403). */
+  readonly unreadable = new Set<string>();
+  readonly now: () => number;
   /** Causes of app hang-ups (`DELETE /channels/{id}`), by channel id. */
   readonly hangupCauses = new Map<string, number>();
   readonly missingSound: (name: string) => boolean;
@@ -72,6 +80,7 @@ export class FakeAriServer {
     this.username = options.username ?? 'hotline';
     this.password = options.password ?? 'secret';
     this.missingSound = options.missingSound ?? ((name) => name.includes('no-such'));
+    this.now = options.now ?? Date.now;
     this.#http = createServer((req, res) => void this.#onRequest(req, res));
     this.#http.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
   }
@@ -197,6 +206,11 @@ export class FakeAriServer {
   /** WebSocket messages sent so far. */
   sentCount(): number {
     return this.#sent;
+  }
+
+  /** `speaker->listener` pairs of who hears whom now (bridges and snoops; see `audioPaths`). */
+  audioPaths(): Set<string> {
+    return audioPaths(this);
   }
 
   /** What the PBX holds now, for leftover checks. */
@@ -342,8 +356,12 @@ export class FakeAriServer {
     const rec = this.recordings.get(name);
     if (!rec) return;
     this.recordings.delete(name);
-    const json = { ...rec.json, state, duration: Math.floor((Date.now() - rec.startedAt) / 1000) };
+    const endedAt = this.now();
+    const open = rec.mutes?.at(-1);
+    if (open && open.to === undefined) open.to = endedAt;
+    const json = { ...rec.json, state, duration: Math.floor((endedAt - rec.startedAt) / 1000) };
     this.stored.set(name, { name, format: rec.json.format });
+    this.files.set(name, recordingWav(rec, endedAt));
     this.emit(state === 'failed' ? 'RecordingFailed' : 'RecordingFinished', { recording: json }, this.#appOf(rec.target));
   }
 

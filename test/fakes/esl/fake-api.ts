@@ -143,6 +143,16 @@ export async function runApi(fs: FakeFreeSwitch, line: string, conn: FakeConn): 
       const b = live(args[1]);
       if (!a || !b) return '-ERR Invalid uuid\n';
       fs.later(() => {
+        // A leg bridged elsewhere leaves that bridge: its old partner is unbridged (and parks
+        // with park_after_bridge, as Hotline sets on every bridged leg).
+        for (const ch of [a, b]) {
+          const old = ch.bridgedWith ? live(ch.bridgedWith) : undefined;
+          if (!old || old === a || old === b) continue;
+          ch.bridgedWith = undefined;
+          old.bridgedWith = undefined;
+          fs.emitChannel(old, 'CHANNEL_UNBRIDGE');
+          if (old.vars.get('park_after_bridge') === 'true') fs.startApp(old, { name: 'park', arg: '', appUuid: randomUUID(), kind: 'park', locked: false });
+        }
         fs.interrupt(a);
         fs.interrupt(b);
         a.bridgedWith = b.uuid;

@@ -7,6 +7,7 @@ import {
   plainFrame, type FakeEvent,
 } from './fake-frames.ts';
 import { runApi } from './fake-api.ts';
+import { audioPaths } from './fake-audio.ts';
 
 /** Options of {@link FakeFreeSwitch}. */
 export interface FakeFreeSwitchOptions {
@@ -169,6 +170,11 @@ export class FakeFreeSwitch {
     this.#connectSocket(ch);
   }
 
+  /** `speaker->listener` pairs of who hears whom now (bridges and eavesdrops; see `audioPaths`). */
+  audioPaths(): Set<string> {
+    return audioPaths(this);
+  }
+
   /** Live channels and what they hold, for leftover checks. */
   liveState(): Array<{ uuid: string; answered: boolean; running: string[]; queued: string[]; recordings: string[]; bridgedWith?: string; socket: boolean }> {
     return [...this.channels.values()].filter((c) => !c.hungUp).map((c) => ({
@@ -324,6 +330,17 @@ export class FakeFreeSwitch {
     this.emitChannel(ch, 'CHANNEL_STATE', { 'Hangup-Cause': cause });
     this.emitChannel(ch, 'CHANNEL_STATE', { 'Hangup-Cause': cause });
     this.emitChannel(ch, 'CHANNEL_HANGUP_COMPLETE', { 'Hangup-Cause': cause });
+    // eavesdrop returns when its target goes; the inline dialplan Hotline gave goes on to `park`.
+    for (const spy of this.channels.values()) {
+      if (spy.hungUp || spy.eavesdrop?.target !== ch.uuid) continue;
+      const app = spy.running.find((a) => a.kind === 'eavesdrop');
+      spy.eavesdrop = undefined;
+      if (!app) continue;
+      spy.running = spy.running.filter((a) => a !== app);
+      spy.lastResponse = '_none_';
+      this.#completeApp(spy, app, true);
+      if (spy.transferredTo?.includes('eavesdrop:')) this.startApp(spy, { name: 'park', arg: '', appUuid: randomUUID(), kind: 'park', locked: false });
+    }
     const partner = ch.bridgedWith ? this.channels.get(ch.bridgedWith) : undefined;
     ch.bridgedWith = undefined;
     if (partner && !partner.hungUp) {

@@ -18,6 +18,10 @@ export interface ValidateOptions {
   transferAllow?: string[];
   /** Names of the queues the queue files (`flows/queues/*.yaml`) define; `undefined` skips the check. */
   knownQueues?: readonly string[];
+  /** Queues whose files record their calls (a recording policy); a `queue` step to one makes the flow record. */
+  recordedQueues?: readonly string[];
+  /** Whether the PBX can pause (mute) recordings. Default true; false makes sensitive steps in recorded flows errors. */
+  recordingPause?: boolean;
 }
 
 /** One step with where it sits. */

@@ -10,7 +10,10 @@ import { checkHoursCalendar } from './hours-calendar.ts';
 import { checkKnownQueues } from './known-queues.ts';
 import { checkMenuKeys } from './menu-keys.ts';
 import { checkRetryLoops } from './retry-loops.ts';
+import { checkRecordPause } from './record-pause.ts';
 import { checkSecureRecording } from './secure-recording.ts';
+import { checkSensitiveRecorder } from './sensitive-recorder.ts';
+import { checkSensitiveSpeech } from './sensitive-speech.ts';
 import { checkStartStep } from './start-step.ts';
 import { checkSubflowRecursion } from './subflow-recursion.ts';
 import { checkTransferAllowlist } from './transfer-allowlist.ts';
@@ -42,6 +45,9 @@ export const ALL_CHECKS: ReadonlyArray<{ name: string; check: Check }> = [
   { name: 'retry-loops', check: checkRetryLoops },
   { name: 'unreachable-steps', check: checkUnreachableSteps },
   { name: 'secure-recording', check: checkSecureRecording },
+  { name: 'sensitive-speech', check: checkSensitiveSpeech },
+  { name: 'sensitive-recorder', check: checkSensitiveRecorder },
+  { name: 'record-pause', check: checkRecordPause },
 ];
 
 export {
@@ -54,8 +60,11 @@ export {
   checkHoursCalendar,
   checkKnownQueues,
   checkMenuKeys,
+  checkRecordPause,
   checkRetryLoops,
   checkSecureRecording,
+  checkSensitiveRecorder,
+  checkSensitiveSpeech,
   checkStartStep,
   checkSubflowRecursion,
   checkTransferAllowlist,

@@ -1,26 +1,26 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import type { Check } from './context.ts';
+import { ownSensitiveField, recorderOf } from './sensitive.ts';
 
 /**
- * Warns when a flow records the call and also collects secure or sensitive input, since card
- * numbers and PINs would end up in the recording. Flows have no `record` step kind yet, so this
- * keys on a step of type `record` appearing in the document (the schema rejects it today); once
- * that kind exists, flows that use it get this warning without further changes here.
+ * `sensitive-unpausable`: a flow that records the caller (a `record` step that starts, or a
+ * queue with a recording policy) and takes sensitive input, on a PBX that cannot pause
+ * recordings (`options.recordingPause: false`). Hotline pauses recordings around sensitive
+ * steps by itself; where it cannot, card numbers would be in the file.
  */
 export const checkSecureRecording: Check = (ctx) => {
-  const recorder = ctx.steps.find((s) => (s.step.type as string) === 'record');
+  if (ctx.options.recordingPause !== false) return [];
+  const recorder = recorderOf(ctx);
   if (!recorder) return [];
   const out: Diagnostic[] = [];
   for (const info of ctx.steps) {
-    const step = info.step as { type: string; secure?: boolean; sensitive?: boolean };
-    const field = step.type === 'gather' && step.secure ? 'secure' : step.sensitive ? 'sensitive' : undefined;
+    const field = ownSensitiveField(info);
     if (!field) continue;
     out.push(
       ctx.report(`${info.pointer}/${field}`, {
-        severity: 'warning',
-        code: 'secure-recording',
-        message: `step \`${info.id}\` takes ${field} input while the flow records the call (step \`${recorder.id}\`)`,
-        hint: 'pause the recording around sensitive input, or do not record this flow',
+        code: 'sensitive-unpausable',
+        message: `step \`${info.id}\` takes ${field} input while the flow records the call (${recorder.why}), and this PBX cannot pause recordings`,
+        hint: 'do not record this flow, or run it on a PBX that can pause (mute) recordings',
       }),
     );
   }

@@ -32,6 +32,13 @@ import { ScreenPopWebhook } from './adapters/webhook/screen-pop-webhook.ts';
 import { attachAcdMetrics } from './observability/acd-metrics.ts';
 import type { SimControl } from './http/sim-routes.ts';
 import { createLogger } from './observability/logger.ts';
+import type { AuditLog } from './ports/audit.ts';
+import type { RecordingStore } from './ports/recordings.ts';
+import { MemoryAuditLog } from './adapters/memory/memory-audit-log.ts';
+import { MemoryRecordingStore } from './adapters/memory/memory-recording-store.ts';
+import { RecordingService } from './core/recording/recording-service.ts';
+import { SupervisionService } from './core/supervision/supervision-service.ts';
+import { listLiveCalls } from './core/supervision/live-calls.ts';
 import { createMetrics, type HotlineMetrics } from './observability/metrics.ts';
 
 /** Adapters a caller (tests, `simulate`) may supply instead of the ones the config picks. */
@@ -40,6 +47,8 @@ export type AppOverrides = Partial<{
   store: SessionStore;
   versions: FlowVersionStore;
   acdStore: AcdStore;
+  recordingStore: RecordingStore;
+  audit: AuditLog;
   clock: Clock;
   /** This node's id in the shared ACD (default: host, pid and a random suffix). */
   node: string;
@@ -57,6 +66,9 @@ export interface HotlineApp {
   readonly calls: CallService;
   readonly acd: AcdService;
   readonly queues: QueueRegistry;
+  readonly recordings: RecordingService;
+  readonly supervisions: SupervisionService;
+  readonly audit: AuditLog;
   readonly metrics: HotlineMetrics;
   readonly sounds: SoundLibrary;
   /** The express app (no socket until {@link HotlineApp.listen}). */
@@ -84,7 +96,9 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   let store = overrides.store;
   let versions = overrides.versions;
   let acdStore = overrides.acdStore;
-  if ((!store || !versions || !acdStore) && config.redisUrl) {
+  let recordingStore = overrides.recordingStore;
+  let audit = overrides.audit;
+  if ((!store || !versions || !acdStore || !recordingStore || !audit) && config.redisUrl) {
     const redis = await import('./adapters/redis/redis-client.ts');
     const conn = await redis.createRedisConnection(config.redisUrl, { logger });
     store ??= new redis.RedisSessionStore(conn);
@@ -93,6 +107,8 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
       const { RedisAcdStore } = await import('./adapters/redis/redis-acd-store.ts');
       acdStore = new RedisAcdStore(conn);
     }
+    if (!recordingStore) recordingStore = new (await import('./adapters/redis/redis-recording-store.ts')).RedisRecordingStore(conn);
+    if (!audit) audit = new (await import('./adapters/redis/redis-audit-log.ts')).RedisAuditLog(conn);
     // Idempotent: the session store closes it too when it owns it.
     closers.push(() => conn.close());
   }
@@ -100,6 +116,8 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   const flowVersions: FlowVersionStore = versions ?? new MemoryFlowVersionStore();
 
   const acdState: AcdStore = acdStore ?? new MemoryAcdStore();
+  const recordingState: RecordingStore = recordingStore ?? new MemoryRecordingStore();
+  const auditLog: AuditLog = audit ?? new MemoryAuditLog();
 
   const driver = overrides.driver ?? (await createDriver(config, sounds, logger));
   const queues = new QueueRegistry({ dir: resolve(config.flowsDir, 'queues'), logger });
@@ -108,6 +126,8 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   const registry = new FlowRegistry({
     // Without queue files (a flows directory from before queues existed) queue names go unchecked.
     ...(queues.names().length > 0 ? { knownQueues: () => queues.names() } : {}),
+    recordedQueues: () => queues.list().filter((q) => q.recording !== 'none').map((q) => q.name),
+    recordingPause: driver.canPauseRecordings === true,
     dir: config.flowsDir,
     compile: compileFlow,
     sounds,
@@ -136,10 +156,25 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     defaultFlow: config.defaultFlow,
     transferAllow: [...config.transferAllow],
     endedRetentionMs: config.endedCallRetentionSeconds * 1000,
+    ...(config.secretKey ? { secretKey: Buffer.from(config.secretKey, 'hex') } : {}),
   });
   const clock = overrides.clock ?? systemClock;
-  const acd = new AcdService({ store: acdState, queues, driver, calls, clock, logger, node: overrides.node ?? nodeId() });
+  const node = overrides.node ?? nodeId();
+  const recordings = new RecordingService({
+    store: recordingState,
+    ...(driver.recordingMedia ? { media: driver.recordingMedia } : {}),
+    clock,
+    logger,
+    node,
+    driver: driver.name,
+    audit: auditLog,
+    retentionMs: config.recordingRetentionDays > 0 ? config.recordingRetentionDays * 86_400_000 : null,
+  });
+  calls.useRecordings(recordings);
+  const acd = new AcdService({ store: acdState, queues, driver, calls, clock, logger, node, recordings });
   calls.useQueues(acd);
+  const supervisions = new SupervisionService({ driver, acd, clock, logger, audit: auditLog });
+  const stopRetention = recordings.startRetention();
   const metrics = createMetrics();
   const detachMetrics = metrics.attach(calls);
   attachAcdMetrics(metrics.registry, acd, { logger });
@@ -164,12 +199,30 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     acd,
     events: calls,
     ...(sim ? { sim } : {}),
+    ...(config.apiTokens ? { principals: config.apiTokens } : {}),
+    audit: auditLog,
+    recordings: Object.assign(recordings, {
+      startOnDemand: async (callId: string, request: { target: 'call' | 'conversation' }) => {
+        const connection = acd.connectionOf(callId);
+        const handle = request.target === 'conversation' ? connection?.bridge : driver.getLeg(callId);
+        if (!handle) {
+          const stored = await calls.getCall(callId);
+          if (stored?.state === 'active') throw hotlineError('HOTLINE_ERR_WRONG_NODE', `call ${callId} is driven by another node`, { callId });
+          throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `call ${callId} has no ${request.target} to record`, { callId });
+        }
+        const flowId = (await calls.getCall(callId))?.flow ?? 'unknown';
+        return recordings.start({ callId, flowId, target: request.target, source: 'api', handle, ...(connection ? { queue: connection.queue, agentId: connection.agentId } : {}) });
+      },
+    }),
+    supervisions,
+    liveCalls: { list: (filter) => listLiveCalls(calls, acd, filter) },
+    now: () => clock.now(),
   });
 
   let http: Server | undefined;
   let closing: Promise<void> | undefined;
   return {
-    config, logger, driver, store: sessions, registry, calls, acd, queues, metrics, sounds, server,
+    config, logger, driver, store: sessions, registry, calls, acd, queues, recordings, supervisions, audit: auditLog, metrics, sounds, server,
     async listen(options = {}) {
       http = createServer(server);
       const h = http;
@@ -188,6 +241,7 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
         }
         stopWatch();
         stopQueueWatch();
+        stopRetention();
         detachMetrics();
         detachWebhook?.();
         acd.stop();
@@ -196,6 +250,8 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
         await driver.stop();
         await sessions.close();
         await acdState.close();
+        await recordingState.close();
+        await auditLog.close();
         for (const close of closers) await close();
       })();
       return closing;
@@ -214,7 +270,7 @@ function synthesizerFor(config: HotlineConfig): EspeakSynthesizer {
 async function createDriver(config: HotlineConfig, sounds: SoundLibrary, logger: Logger): Promise<TelephonyDriver> {
   switch (config.pbx) {
     case 'sim':
-      return new SimTelephonyDriver({ sounds, realtime: config.simRealtime, logger });
+      return new SimTelephonyDriver({ sounds, realtime: config.simRealtime, logger, ...(config.recordingsDir ? { recordingsDir: resolve(config.recordingsDir) } : {}) });
     case 'ari': {
       const { createAriDriver } = await import('./adapters/ari/index.ts');
       const ari = config.ari!;
@@ -223,7 +279,16 @@ async function createDriver(config: HotlineConfig, sounds: SoundLibrary, logger:
     case 'esl': {
       const { createEslDriver } = await import('./adapters/esl/index.ts');
       const esl = config.esl!;
-      return createEslDriver({ host: esl.host, port: esl.port, password: esl.password, listen: esl.listen, logger, synthesizer: synthesizerFor(config) });
+      return createEslDriver({
+        host: esl.host,
+        port: esl.port,
+        password: esl.password,
+        listen: esl.listen,
+        logger,
+        synthesizer: synthesizerFor(config),
+        ...(esl.recordingsDir ? { recordingsDir: esl.recordingsDir } : {}),
+        ...(esl.recordingsReadDir ? { recordingsReadDir: resolve(esl.recordingsReadDir) } : {}),
+      });
     }
   }
 }

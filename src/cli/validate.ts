@@ -79,7 +79,12 @@ export async function runValidate(
   });
   diagnostics.push(...validateQueueSet(queues, brokenQueues));
   // A broken queue file still defines its name (it must match the file name): its own errors say what is wrong.
-  const queueNames = queuesGiven ? { knownQueues: [...new Set(queueFiles.map(queueNameOfFile))].sort() } : {};
+  const queueNames = queuesGiven
+    ? {
+        knownQueues: [...new Set(queueFiles.map(queueNameOfFile))].sort(),
+        recordedQueues: queues.filter((q) => q.definition.recording !== 'none').map((q) => q.definition.name),
+      }
+    : {};
   try {
     diagnostics.push(...validateFlows(flows, { ...options, ...queueNames }));
   } catch (err) {

@@ -223,6 +223,11 @@ export interface TelephonyDriver {
   createBridge?(options?: { id?: string; purpose?: string; kind?: 'mixing' | 'holding' }): Promise<Bridge>;
   /** Joins `supervisorLegId` to the call of `callerLegId` talking to `agentLegId`. */
   supervise?(request: SuperviseRequest): Promise<Supervision>;
+  /**
+   * True when this PBX can silence a running recording (mute, or pause): flows with sensitive
+   * steps that record are refused where it cannot.
+   */
+  readonly canPauseRecordings?: boolean;
   /** Where finished recordings' audio can be fetched and deleted. */
   readonly recordingMedia?: import('./recordings.ts').RecordingMedia;
 }

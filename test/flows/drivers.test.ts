@@ -8,6 +8,10 @@
  * walk must end in the state the model ends in, and the test fails when a transition of a
  * shipped flow is never taken on a driver.
  */
+import { RecordingService } from '../../src/core/recording/recording-service.ts';
+import { MemoryRecordingStore } from '../../src/adapters/memory/memory-recording-store.ts';
+import { ManualClock } from '../../src/adapters/clock/manual-clock.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { createActor, type AnyStateMachine } from 'xstate';
@@ -72,6 +76,10 @@ async function replay(factory: FarEndFactory, flow: CompiledFlow, route: Walk, r
     transferAllow: walk.some((e) => e.type === 'transfer.failed') ? ['^$'] : ['.*'],
     inspect: (ev) => recorder.inspect(ev),
     queues: new ScriptedQueues(walk),
+    // A `record` step that fails is one whose node records nothing.
+    ...(walk.some((e) => e.type === 'recording.error')
+      ? {}
+      : { recordings: (driver) => new RecordingService({ store: new MemoryRecordingStore(), clock: new ManualClock(START_AT.open!), logger: silentLogger, node: 'test', driver: driver.name, retentionMs: null }) }),
     startAt: START_AT[hours?.type === 'check.result' ? hours.outcome : 'open']!,
   });
   try {

@@ -28,6 +28,7 @@ import { FakeAriServer } from '../fakes/ari/fake-ari-server.ts';
 
 import type { CallDirectory } from '../../src/core/acd/acd-service.ts';
 import type { QueueHost } from '../../src/core/acd/queue-host.ts';
+import type { RecordingService } from '../../src/core/recording/recording-service.ts';
 
 /** What Hotline runs with for one replayed call. */
 export interface HotlineSetup {
@@ -40,6 +41,8 @@ export interface HotlineSetup {
   queues?: CallServiceDeps['queues'];
   /** Builds a real ACD over the far end's driver (instead of `queues`). */
   acd?: (driver: TelephonyDriver, calls: CallDirectory) => QueueHost;
+  /** Builds the recording service `record` steps and sensitive steps use (kept across restarts). */
+  recordings?: (driver: TelephonyDriver) => RecordingService;
   /** Wall time the call starts at (business hours depend on it). */
   startAt: number;
 }
@@ -98,9 +101,11 @@ class HotlineUnderTest {
   readonly #accepting = new Set<Promise<unknown>>();
 
   readonly #queues: QueueHost | undefined;
+  readonly #recordings: RecordingService | undefined;
 
   constructor(deps: CallServiceDeps, acd?: { setup: HotlineSetup; driver: TelephonyDriver }) {
     this.#deps = deps;
+    this.#recordings = acd?.setup.recordings?.(acd.driver);
     // Through `this.calls`, so the ACD talks to whichever call service runs after a restart.
     this.#queues = acd?.setup.acd?.(acd.driver, { session: (id) => this.calls.session(id), getCall: (id) => this.calls.getCall(id) });
     this.calls = this.#build();
@@ -127,6 +132,7 @@ class HotlineUnderTest {
     const calls = new CallService(this.#deps);
     calls.on((e) => this.events.push(e));
     if (this.#queues) calls.useQueues(this.#queues);
+    if (this.#recordings) calls.useRecordings(this.#recordings);
     return calls;
   }
 }

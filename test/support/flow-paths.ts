@@ -90,6 +90,10 @@ export function candidateEvents(snapshot: Snap): FlowEvent[] {
       events.push({ type: 'transfer.done', transferId: ctx.pending });
       events.push({ type: 'transfer.failed', transferId: ctx.pending, code: 'HOTLINE_ERR_TRANSFER_DENIED', message: 'denied' });
     }
+    if (handles('recording.applied')) {
+      events.push({ type: 'recording.applied', requestId: ctx.pending });
+      events.push({ type: 'recording.error', requestId: ctx.pending, code: 'HOTLINE_ERR_UNSUPPORTED', message: 'no recorder' });
+    }
     if (handles('recording.done')) {
       events.push({ type: 'recording.done', recordingId: ctx.pending, reason: 'terminated' });
       events.push({ type: 'recording.failed', recordingId: ctx.pending, code: 'HOTLINE_ERR_PBX' });

@@ -71,6 +71,8 @@ export interface AriDriverOptions {
  * ends the legs that vanished and removes orphaned `hotline-` bridges and snoops.
  */
 export class AriTelephonyDriver implements TelephonyDriver {
+  /** Recordings are muted (silence kept in the file) around sensitive steps. */
+  readonly canPauseRecordings = true;
   readonly name = 'ari' as const;
   readonly app: string;
   readonly client: AriClient;

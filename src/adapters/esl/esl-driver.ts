@@ -60,6 +60,8 @@ export const INBOUND_EVENTS = [
  * back to `socket` after Hotline died, any node reports it `recovered`.
  */
 export class EslTelephonyDriver implements TelephonyDriver {
+  /** Recordings are muted (silence kept in the file) around sensitive steps. */
+  readonly canPauseRecordings = true;
   readonly name = 'esl' as const;
   readonly #opts: Required<Pick<EslDriverOptions, 'soundsDir' | 'recordingsDir' | 'dialTemplate' | 'transferContext'>> & EslDriverOptions;
   readonly #log: Logger;

@@ -84,6 +84,8 @@ const ENDED_LEGS_KEPT = 1000;
  * await leg.pressDigits('2');
  */
 export class SimTelephonyDriver implements TelephonyDriver {
+  /** Recordings are muted (silence kept in the file) around sensitive steps. */
+  readonly canPauseRecordings = true;
   readonly name = 'sim' as const;
   /** Audio of finished recordings: `<recordingsDir>/<id>.wav`, 8 kHz 16-bit mono. */
   readonly recordingMedia: SimRecordingFiles;

@@ -12,6 +12,7 @@ import { collectLiveCallers, type AcdConnection, type LiveCaller } from './live-
 import { agentView, estimatedWaitSeconds, queueView } from './figures.ts';
 import type { QueueDefinition } from './queue-definition.ts';
 import type { QueueHost } from './queue-host.ts';
+import { QueueRecording, type QueueRecorder } from './queue-recording.ts';
 
 export type { AcdConnection, LiveCaller } from './live-callers.ts';
 
@@ -41,6 +42,8 @@ export interface AcdServiceDeps {
   node: string;
   /** How often the sweep routes, expires offers and ends wrap-ups. Default 500 ms. */
   sweepMs?: number;
+  /** Carries out the queues' `recording` policies (set later with {@link AcdService.useRecordings}). */
+  recordings?: QueueRecorder;
 }
 
 /**
@@ -67,11 +70,18 @@ export class AcdService implements AcdApi, QueueHost {
   #sweeping = false;
   #stopped = false;
   #unwatch: (() => void) | undefined;
+  #recording: QueueRecording | undefined;
 
   constructor(deps: AcdServiceDeps) {
     this.#deps = deps;
     this.#logger = deps.logger.child({ component: 'acd', node: deps.node });
     this.#legs = new AgentLegs(deps.driver, this.#logger);
+    if (deps.recordings) this.useRecordings(deps.recordings);
+  }
+
+  /** Records calls as their queues' `recording` policies say. */
+  useRecordings(recorder: QueueRecorder): void {
+    this.#recording = new QueueRecording(recorder, async (callId) => (await this.#deps.calls.getCall(callId))?.flow, this.#logger);
   }
 
   /** Pushes the queue definitions to the store and starts the sweep. */
@@ -111,6 +121,7 @@ export class AcdService implements AcdApi, QueueHost {
       const queueDef = this.#deps.queues.get(caller.queue) ?? def;
       this.#armMaxWait(request.callId, queueDef, Math.max(0, queueDef.maxWaitMs - (now - caller.enqueuedAt)));
     }
+    await this.#recording?.joined(this.#deps.queues.get(caller.queue) ?? def, this.#deps.driver.getLeg(request.callId));
     await this.#route(caller.queue);
   }
 
@@ -124,6 +135,7 @@ export class AcdService implements AcdApi, QueueHost {
     const caller = result.caller;
     // A call a supervisor took over is not in the store any more, but its leg is still up here.
     const connection = this.#legs.disconnect(callId);
+    if (connection) await this.#recording?.ended(callId);
     if (!caller) return;
     if (caller.offerId) this.#legs.withdraw(caller.offerId);
     const waitSeconds = Math.round((now - caller.enqueuedAt) / 1000);
@@ -156,6 +168,9 @@ export class AcdService implements AcdApi, QueueHost {
 
   async connect(callId: string): Promise<void> {
     await this.#legs.bridge(callId);
+    const connection = this.#legs.connection(callId);
+    const def = connection ? this.#deps.queues.get(connection.queue) : undefined;
+    if (connection && def) await this.#recording?.connected(def, callId, connection.bridge, connection.agentId);
   }
 
   // supervisors ------------------------------------------------------------------------------
@@ -175,7 +190,7 @@ export class AcdService implements AcdApi, QueueHost {
       agentId: c.agentId,
       agentLegId: c.takenOver?.agentLegId ?? c.leg.id,
       leg: c.leg,
-      ...(c.bridge ? { bridgeId: c.bridge.id } : {}),
+      ...(c.bridge ? { bridgeId: c.bridge.id, bridge: c.bridge } : {}),
       ...(c.takenOver ? { takenOverAt: c.takenOver.at } : {}),
     };
   }
@@ -381,6 +396,7 @@ export class AcdService implements AcdApi, QueueHost {
         this.#callerQueue.delete(offer.callId);
         if (agent) this.#publish({ type: 'agent.state', agentId, state: agent.state, at: now });
         this.#logger.info({ callId: offer.callId, agentId }, 'agent leg ended');
+        await this.#recording?.ended(offer.callId);
         this.#deps.calls.session(offer.callId)?.deliver({ type: 'queue.done', queue: offer.queue });
         this.#scheduleWrapUp(def?.wrapUpMs ?? 0);
         if (agent?.state === 'available') await this.#routeAgent(agentId);

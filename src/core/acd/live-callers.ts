@@ -13,6 +13,8 @@ export interface AcdConnection {
   /** The leg talking to the caller now: the agent's, or the supervisor's after a takeover. */
   leg: CallLeg;
   bridgeId?: string;
+  /** The caller–agent bridge (recordings of the conversation run on it). */
+  bridge?: import('../../ports/telephony.ts').Bridge;
   /** When a supervisor took the call over (ACD clock). */
   takenOverAt?: number;
 }

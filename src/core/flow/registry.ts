@@ -28,6 +28,10 @@ export interface FlowRegistryOptions {
   transferAllow?: string[];
   /** Configured queue names (or a getter, so reloaded queue files count); omitted = queue names are not checked. */
   knownQueues?: readonly string[] | (() => readonly string[]);
+  /** Queues with a recording policy (or a getter): a flow sending callers there records them. */
+  recordedQueues?: readonly string[] | (() => readonly string[]);
+  /** False when the PBX cannot silence a running recording (see `ValidateOptions.recordingPause`). */
+  recordingPause?: boolean;
   /** Where version sources go so other processes can recompile them. */
   versions?: FlowVersionStore;
   logger?: Logger;
@@ -196,6 +200,10 @@ export class FlowRegistry {
       ...(this.options.knownQueues === undefined
         ? {}
         : { knownQueues: typeof this.options.knownQueues === 'function' ? this.options.knownQueues() : this.options.knownQueues }),
+      ...(this.options.recordedQueues === undefined
+        ? {}
+        : { recordedQueues: typeof this.options.recordedQueues === 'function' ? this.options.recordedQueues() : this.options.recordedQueues }),
+      ...(this.options.recordingPause === undefined ? {} : { recordingPause: this.options.recordingPause }),
     }).filter((d) => !fallback.has(d.file));
     diagnostics.push(...checked);
 

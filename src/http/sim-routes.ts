@@ -35,6 +35,8 @@ export interface SimControl {
   agentLeg?(agentId: string): SimAgentLegControl | undefined;
   /** Ringing or up outbound legs (agents' phones, callbacks to customers), newest first. */
   outboundLegs?(): SimLegControl[];
+  /** Who hears whom: every audio path (`to` hears `from`). */
+  audioPaths?(legId?: string): Array<{ from: string; to: string }>;
 }
 
 const NUMBER = /^\+?[0-9*#]{1,32}$/;
@@ -94,6 +96,31 @@ export function simRoutes(deps: { sim?: SimControl; pbx: string; calls?: Pick<Ca
     const text = stringField(bodyObject(req.body), 'text', { required: true, max: 500 })!;
     await leg.say(text);
     res.json(legState(leg));
+  });
+
+  // Who hears whom on a call: the caller's leg and every leg sharing audio with it (agent,
+  // supervisor), with the number or endpoint each leg dialled, so a test or a trainer can see
+  // that a whisper never reaches the caller.
+  router.get('/sim/calls/:id/audio-paths', async (req, res) => {
+    const leg = await liveLeg(deps, req.params.id);
+    const paths = deps.sim!.audioPaths?.() ?? [];
+    // The call's audio component: legs reachable from the caller's leg through any path.
+    const members = new Set([leg.id]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of paths) {
+        if (members.has(p.from) !== members.has(p.to)) {
+          members.add(p.from);
+          members.add(p.to);
+          grew = true;
+        }
+      }
+    }
+    const legs = [...members].map((id) => {
+      const l = deps.sim!.getLeg(id) as (SimLegControl & { to?: string; direction?: string }) | undefined;
+      return { id, ...(l?.to !== undefined ? { to: l.to } : {}), ...(l?.direction !== undefined ? { direction: l.direction } : {}) };
+    });
+    res.json({ legs, paths: paths.filter((p) => members.has(p.from) && members.has(p.to)) });
   });
 
   router.post('/sim/calls/:id/advance', async (req, res) => {

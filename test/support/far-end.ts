@@ -85,6 +85,18 @@ export interface FarEnd {
   bridgedWith?(endpoint: string): boolean;
   /** What the PBX still holds for the call (channels, playbacks, recordings, bridges): empty after a clean end. */
   leftovers(): Promise<string[]>;
+  /** The id of the newest leg the PBX dialled to `endpoint` (an agent's or a supervisor's phone). */
+  legTo?(endpoint: string): string | undefined;
+  /** Who hears whom on the PBX now, as `speaker->listener` pairs of leg ids (the fake's audio model). */
+  audioPaths?(): Set<string>;
+  /**
+   * Everything that went to the PBX, in order, one line per request or command (ARI:
+   * `POST /recordings/live/x/mute`, a play with its `media=…`; ESL: `api uuid_record <uuid> mask <path>`,
+   * `sendmsg execute playback <file>`), with the far end's keys interleaved as `dtmf <digit>`.
+   */
+  traffic?(): string[];
+  /** What is left on the whole PBX (every channel, bridge, snoop, recording): empty after a clean end. */
+  pbxLeftovers?(): Promise<string[]>;
   /** Waits until nothing moves any more (socket traffic, the session, the PBX's state). */
   quiet(): Promise<void>;
   close(): Promise<void>;
@@ -192,6 +204,18 @@ async function until(check: () => boolean, what: string, timeoutMs = 3000): Prom
   }
 }
 
+/** PBX lines with the far end's own lines put in where they happened (`at`: lines before them). */
+function interleave(lines: string[], marks: ReadonlyArray<{ at: number; line: string }>): string[] {
+  const out: string[] = [];
+  let next = 0;
+  lines.forEach((line, i) => {
+    while (next < marks.length && marks[next]!.at <= i) out.push(marks[next++]!.line);
+    out.push(line);
+  });
+  while (next < marks.length) out.push(marks[next++]!.line);
+  return out;
+}
+
 function sessionPrint(calls: CallService, legId: string): string {
   const s = calls.session(legId);
   return s ? `${JSON.stringify(s.stateValue())}:${s.ended()}` : '-';
@@ -271,6 +295,8 @@ export const eslFarEnd: FarEndFactory = async (setup) => {
   const live = new HotlineUnderTest(serviceDeps(setup, h.driver, clock), { setup, driver: h.driver });
   hotline = live;
   let legId = '';
+  // Keys the far end pressed, by the number of commands logged before them.
+  const keys: Array<{ at: number; line: string }> = [];
   const agentChannel = (endpoint: string) => [...h.fake.channels.values()].find((c) => c.direction === 'outbound' && c.destination === endpoint && !c.hungUp);
   const channel = () => h.fake.channels.get(legId);
   const handedOver = () => h.incoming.filter((e) => e.leg.id === legId).length;
@@ -288,6 +314,7 @@ export const eslFarEnd: FarEndFactory = async (setup) => {
     async pressDigits(digits) {
       for (const digit of digits) {
         const before = legEvents;
+        keys.push({ at: h.fake.commands.length, line: `dtmf ${digit}` });
         h.fake.sendDtmf(legId, digit);
         await until(() => legEvents > before || channel()?.hungUp !== false, `DTMF ${digit} to reach the leg`);
         await far.quiet();
@@ -341,6 +368,20 @@ export const eslFarEnd: FarEndFactory = async (setup) => {
     },
     session: () => live.calls.session(legId),
     leftovers: async () => h.leftovers(legId),
+    legTo: (endpoint) => [...h.fake.channels.values()].filter((c) => c.direction === 'outbound' && c.destination === endpoint).at(-1)?.uuid,
+    audioPaths: () => h.fake.audioPaths(),
+    traffic: () =>
+      interleave(
+        h.fake.commands.map((c) => {
+          const app = c.headers['execute-app-name'];
+          return app ? `${c.command} ${c.headers['call-command'] ?? ''} ${app} ${c.headers['execute-app-arg'] ?? ''}`.replace(/\s+/g, ' ').trim() : c.command;
+        }),
+        keys,
+      ),
+    async pbxLeftovers() {
+      await far.quiet();
+      return h.fake.liveState().map((c) => `channel:${c.uuid} ${JSON.stringify(c)}`);
+    },
     async quiet() {
       for (let i = 0; i < 10; i++) {
         await untilStill(
@@ -379,6 +420,8 @@ export const ariFarEnd: FarEndFactory = async (setup) => {
   hotline = live;
   await driver.start(onCall);
   let legId = '';
+  // Keys the far end pressed, by the number of requests logged before them.
+  const keys: Array<{ at: number; line: string }> = [];
   // Events sent to earlier drivers' sockets: the current driver counts only its own.
   let sentBefore = 0;
   const drained = () => until(() => sentBefore + driver.eventsReceived >= fake.sentCount(), 'events to reach the ARI driver');
@@ -397,6 +440,7 @@ export const ariFarEnd: FarEndFactory = async (setup) => {
     },
     async pressDigits(digits) {
       for (const digit of digits) {
+        keys.push({ at: fake.requests.length, line: `dtmf ${digit}` });
         fake.sendDtmf(legId, digit, 100);
         await far.quiet();
       }
@@ -451,6 +495,26 @@ export const ariFarEnd: FarEndFactory = async (setup) => {
     leftovers: async () => {
       await far.quiet();
       return ariLeftovers(fake, legId);
+    },
+    legTo: (endpoint) => [...fake.channels.values()].filter((c) => c.kind === 'originated' && `${c.tech}/${c.dialstring}` === endpoint).at(-1)?.json.id,
+    audioPaths: () => fake.audioPaths(),
+    traffic: () =>
+      interleave(
+        fake.requests.map((r) => {
+          const query = new URLSearchParams(r.query).toString();
+          return `${r.method} ${r.path}${query ? `?${query}` : ''}`;
+        }),
+        keys,
+      ),
+    async pbxLeftovers() {
+      await far.quiet();
+      const state = fake.liveState();
+      return [
+        ...state.channels.map((c) => `channel:${c.id} ${c.name}`),
+        ...state.bridges.map((b) => `bridge:${b.id}`),
+        ...state.playbacks.map((p) => `playback:${p.id}`),
+        ...state.recordings.map((r) => `recording:${r.name}`),
+      ];
     },
     async quiet() {
       await untilStill(

@@ -9,7 +9,8 @@ export const SUPERVISE_MODES: readonly SuperviseMode[] = ['listen', 'whisper', '
  * Where a supervisor may be called: a SIP/IAX2 endpoint, a FreeSWITCH user or a simulated
  * phone. Nothing else reaches a dial string (no `&`, `,`, `;`, `/` tricks, no numbers).
  */
-export const SUPERVISOR_ENDPOINT = /^(PJSIP|SIP|IAX2)\/[A-Za-z0-9_.@-]{1,64}$|^sim:[A-Za-z0-9_.-]{1,64}$|^user\/[A-Za-z0-9_.@-]{1,64}$/;
+export const SUPERVISOR_ENDPOINT =
+  /^(PJSIP|SIP|IAX2)\/[A-Za-z0-9_.@-]{1,64}$|^sim:[A-Za-z0-9_.-]{1,64}$|^user\/[A-Za-z0-9_.@-]{1,64}$|^sofia\/[A-Za-z0-9_.-]{1,32}\/[A-Za-z0-9_.@:-]{1,96}$/;
 
 /** @throws `HOTLINE_ERR_BAD_REQUEST` for anything but a {@link SUPERVISE_MODES} member. */
 export function assertMode(mode: unknown): asserts mode is SuperviseMode {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { hotlineError } from '../core/errors.ts';
 import type { CallView } from '../core/call/types.ts';
+import type { LiveCallView } from '../core/supervision/live-calls.ts';
 import { principalOf } from './auth.ts';
 import { QUEUE_NAME } from './agent-routes.ts';
 import { queueScope } from './roles.ts';
@@ -11,23 +12,7 @@ export interface CallsReader {
   listCalls(filter?: { state?: 'active' | 'ended' }): Promise<CallView[]>;
 }
 
-/** A live call as supervisors see it (`listLiveCalls` in `src/core/supervision/live-calls.ts`). */
-export interface LiveCallView {
-  id: string;
-  from: string;
-  to: string;
-  flow: string;
-  step: string;
-  path: string[];
-  queue?: string;
-  agent?: { id: string; legId?: string };
-  state: 'ivr' | 'waiting' | 'offered' | 'connected';
-  /** When the call entered `state` (ISO). */
-  since: string;
-  inStateMs: number;
-  startedAt: string;
-  node?: string;
-}
+export type { LiveCallView } from '../core/supervision/live-calls.ts';
 
 /** Live call views (wire: `{ list: (filter) => listLiveCalls(calls, acd, filter) }`). */
 export interface LiveCallsReader {

@@ -2,25 +2,12 @@ import { Router, type Response } from 'express';
 import { hotlineError, isHotlineError } from '../core/errors.ts';
 import type { AuditLog, Principal } from '../ports/audit.ts';
 import type { SuperviseMode } from '../ports/telephony.ts';
+import type { SupervisionView } from '../core/supervision/supervision-service.ts';
 import { principalOf } from './auth.ts';
 import { auditDenied, denyScoped, queueAllowed } from './roles.ts';
 import { bodyObject, onlyFields, stringField } from './validate.ts';
 
-/** A supervision as the API shows it (`SupervisionService` in `src/core/supervision/`). */
-export interface SupervisionView {
-  id: string;
-  callId: string;
-  queue?: string;
-  agentId?: string;
-  supervisor: string;
-  endpoint: string;
-  mode: SuperviseMode;
-  state: 'ringing' | 'active' | 'ended';
-  startedAt: string;
-  endedAt?: string;
-  modes: Array<{ mode: SuperviseMode; at: string }>;
-  endReason?: string;
-}
+export type { SupervisionView } from '../core/supervision/supervision-service.ts';
 
 /**
  * What the routes need of the `SupervisionService`. It checks the principal's queues itself and

@@ -1,25 +1,11 @@
+import { encodeWav } from '../../src/adapters/sim/sim-wav.ts';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A silent 8 kHz 16-bit mono WAV of `ms` milliseconds. */
 export function silentWav(ms: number): Buffer {
-  const data = Buffer.alloc(Math.round((8000 * 2 * ms) / 1000));
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8);
-  header.write('fmt ', 12);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  return Buffer.from(encodeWav(new Int16Array(Math.round((8000 * ms) / 1000))));
 }
 
 /** A small flow exercising play, menu, http (demo CRM), say and hangup. */

@@ -1,3 +1,4 @@
+import { encodeWav } from '../../src/adapters/sim/sim-wav.ts';
 import type { AcdApi, AcdEvent, AgentView, QueueView } from '../../src/core/acd/acd-api.ts';
 import { hotlineError } from '../../src/core/errors.ts';
 import { MemoryAuditLog } from '../../src/adapters/memory/memory-audit-log.ts';
@@ -92,22 +93,7 @@ function meta(id: string, callId: string, queue: string | undefined, state: Reco
 }
 
 /** A small WAV: 44-byte header + 8 samples. */
-export const WAV = (() => {
-  const b = Buffer.alloc(44 + 16);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + 16, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(8000, 24);
-  b.writeUInt32LE(16000, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(16, 40);
-  return new Uint8Array(b);
-})();
+export const WAV = encodeWav(new Int16Array(8));
 
 /** The RecordingService's catalog and controls, over a map. */
 export class FakeRecordings implements RecordingsApi {

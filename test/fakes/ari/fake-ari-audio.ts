@@ -1,3 +1,4 @@
+import { encodeWav } from '../../../src/adapters/sim/sim-wav.ts';
 import type { FakeAriServer } from './fake-ari-server.ts';
 import type { FakeChannel, FakeRecording } from './fake-ari-model.ts';
 
@@ -54,24 +55,11 @@ const VOICE_SAMPLE = 0x1000;
  */
 export function recordingWav(rec: FakeRecording, endedAt: number): Buffer {
   const samples = Math.max(0, Math.round(((endedAt - rec.startedAt) * 8000) / 1000));
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVE', 8);
-  wav.write('fmt ', 12);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(8000, 24);
-  wav.writeUInt32LE(16000, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
+  const pcm = new Int16Array(samples);
   const muted = (rec.mutes ?? []).map((m) => ({ from: m.from, to: m.to ?? endedAt }));
   for (let i = 0; i < samples; i++) {
     const at = rec.startedAt + (i * 1000) / 8000;
-    if (!muted.some((m) => at >= m.from && at < m.to)) wav.writeInt16LE(VOICE_SAMPLE, 44 + i * 2);
+    if (!muted.some((m) => at >= m.from && at < m.to)) pcm[i] = VOICE_SAMPLE;
   }
-  return wav;
+  return Buffer.from(encodeWav(pcm));
 }

@@ -1,3 +1,4 @@
+import { encodeWav } from '../../../src/adapters/sim/sim-wav.ts';
 import type { Socket } from 'node:dgram';
 import type { AriBridge, AriChannel, AriLiveRecording, AriPlayback } from '../../../src/adapters/ari/ari-types.ts';
 
@@ -162,19 +163,5 @@ export function parseCallerId(callerId: string | undefined): { name: string; num
 
 /** A 44-byte header-only WAV, like the silent recording downloaded in `full-call.jsonl`. */
 export function emptyWav(): Buffer {
-  const b = Buffer.alloc(44);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36, 4);
-  b.write('WAVE', 8);
-  b.write('fmt ', 12);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(8000, 24);
-  b.writeUInt32LE(16000, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(0, 40);
-  return b;
+  return Buffer.from(encodeWav(new Int16Array(0)));
 }

@@ -160,7 +160,7 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   });
   const clock = overrides.clock ?? systemClock;
   const node = overrides.node ?? nodeId();
-  const recordings = new RecordingService({
+  const recordings: RecordingService = new RecordingService({
     store: recordingState,
     ...(driver.recordingMedia ? { media: driver.recordingMedia } : {}),
     clock,
@@ -169,9 +169,20 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     driver: driver.name,
     audit: auditLog,
     retentionMs: config.recordingRetentionDays > 0 ? config.recordingRetentionDays * 86_400_000 : null,
+    // On-demand recordings (`POST /api/calls/{id}/recording`): the call's leg, or its bridge with the agent.
+    locate: async (callId, target) => {
+      const connection = acd.connectionOf(callId);
+      const handle = target === 'conversation' ? connection?.bridge : driver.getLeg(callId);
+      const call = await calls.getCall(callId);
+      if (!handle) {
+        if (call?.state === 'active') throw hotlineError('HOTLINE_ERR_WRONG_NODE', `call ${callId} is driven by another node`, { callId });
+        return undefined;
+      }
+      return { flowId: call?.flow ?? 'unknown', handle, ...(connection ? { queue: connection.queue, agentId: connection.agentId } : {}) };
+    },
   });
   calls.useRecordings(recordings);
-  const acd = new AcdService({ store: acdState, queues, driver, calls, clock, logger, node, recordings });
+  const acd: AcdService = new AcdService({ store: acdState, queues, driver, calls, clock, logger, node, recordings });
   calls.useQueues(acd);
   const supervisions = new SupervisionService({ driver, acd, clock, logger, audit: auditLog });
   const stopRetention = recordings.startRetention();
@@ -201,19 +212,7 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     ...(sim ? { sim } : {}),
     ...(config.apiTokens ? { principals: config.apiTokens } : {}),
     audit: auditLog,
-    recordings: Object.assign(recordings, {
-      startOnDemand: async (callId: string, request: { target: 'call' | 'conversation' }) => {
-        const connection = acd.connectionOf(callId);
-        const handle = request.target === 'conversation' ? connection?.bridge : driver.getLeg(callId);
-        if (!handle) {
-          const stored = await calls.getCall(callId);
-          if (stored?.state === 'active') throw hotlineError('HOTLINE_ERR_WRONG_NODE', `call ${callId} is driven by another node`, { callId });
-          throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `call ${callId} has no ${request.target} to record`, { callId });
-        }
-        const flowId = (await calls.getCall(callId))?.flow ?? 'unknown';
-        return recordings.start({ callId, flowId, target: request.target, source: 'api', handle, ...(connection ? { queue: connection.queue, agentId: connection.agentId } : {}) });
-      },
-    }),
+    recordings,
     supervisions,
     liveCalls: { list: (filter) => listLiveCalls(calls, acd, filter) },
     now: () => clock.now(),

@@ -6,12 +6,12 @@ import { MemoryRecordingStore } from '../../src/adapters/memory/memory-recording
 import type { SimLeg } from '../../src/adapters/sim/sim-leg.ts';
 import { isHotlineError } from '../../src/core/errors.ts';
 import { recordingId } from '../../src/core/recording/recording-id.ts';
-import { RecordingService, type RecordingHandle } from '../../src/core/recording/recording-service.ts';
+import { RecordingService, type RecordingHandle, type RecordingServiceDeps } from '../../src/core/recording/recording-service.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import type { RecordingMedia } from '../../src/ports/recordings.ts';
 import { startedDriver, T0 } from '../adapters/sim/sim-fixture.ts';
 
-async function setup(options: { retentionMs?: number | null; media?: RecordingMedia } = {}) {
+async function setup(options: { retentionMs?: number | null; media?: RecordingMedia; locate?: RecordingServiceDeps['locate'] } = {}) {
   const store = new MemoryRecordingStore();
   const audit = new MemoryAuditLog();
   const clock = new ManualClock(T0);
@@ -24,6 +24,7 @@ async function setup(options: { retentionMs?: number | null; media?: RecordingMe
     driver: 'sim',
     retentionMs: options.retentionMs === undefined ? null : options.retentionMs,
     ...(options.media ? { media: options.media } : {}),
+    ...(options.locate ? { locate: options.locate } : {}),
   });
   const { driver, calls } = await startedDriver();
   const newLeg = async (): Promise<SimLeg> => {
@@ -38,6 +39,22 @@ async function setup(options: { retentionMs?: number | null; media?: RecordingMe
 const req = (leg: SimLeg, handle: RecordingHandle = leg) => ({ callId: leg.id, flowId: 'pay', target: 'call' as const, source: 'flow' as const, handle });
 
 describe('RecordingService', () => {
+  it('starts an on-demand recording on what the locator finds, and refuses a call it cannot find', async () => {
+    let legs: SimLeg[] = [];
+    const { service, newLeg } = await setup({
+      locate: async (callId, target) => {
+        const leg = legs.find((l) => l.id === callId);
+        return leg && target === 'call' ? { flowId: 'pay', handle: leg, queue: 'billing', agentId: 'alice' } : undefined;
+      },
+    });
+    const leg = await newLeg();
+    legs = [leg];
+    const meta = await service.startOnDemand(leg.id, { target: 'call' });
+    assert.deepEqual([meta.source, meta.target, meta.queue, meta.agentId], ['api', 'call', 'billing', 'alice']);
+    assert.equal(leg.recordings.length, 1, 'the PBX records');
+    await assert.rejects(service.startOnDemand(leg.id, { target: 'conversation' }), (err: unknown) => isHotlineError(err, 'HOTLINE_ERR_ILLEGAL_STATE'));
+  });
+
   it('names recordings safely and within 80 characters', () => {
     assert.equal(recordingId('1700000000.42', 'call', 1), 'rec-1700000000.42-call-1');
     const id = recordingId(`x/../;rm -rf ${'a'.repeat(100)}`, 'conversation', 12);

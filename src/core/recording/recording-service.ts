@@ -25,6 +25,11 @@ export interface RecordingServiceDeps {
   audit?: AuditLog;
   /** null: keep forever */
   retentionMs: number | null;
+  /**
+   * Finds what to record for an on-demand request (the call's leg, or its conversation bridge),
+   * or `undefined` when this node does not hold it. Without it {@link RecordingService.startOnDemand} is absent.
+   */
+  locate?: (callId: string, target: RecordingTarget) => Promise<Omit<StartRecordingRequest, 'callId' | 'target' | 'source'> | undefined>;
 }
 
 /** A request to record part of a call. */
@@ -125,6 +130,16 @@ export class RecordingService {
   }
 
   /** Stops the call's recordings (of one target, or all). Stopping nothing resolves. */
+  /**
+   * Starts a recording asked for through the API (`source: api`). Rejects with
+   * `HOTLINE_ERR_ILLEGAL_STATE` when the call has nothing of that kind to record on this node.
+   */
+  async startOnDemand(callId: string, request: { target: RecordingTarget }): Promise<RecordingMeta> {
+    const found = await this.#deps.locate?.(callId, request.target);
+    if (!found) throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `call ${callId} has no ${request.target} to record on this node`, { callId, target: request.target });
+    return this.start({ ...found, callId, target: request.target, source: 'api' });
+  }
+
   stop(callId: string, target?: RecordingTarget): Promise<void> {
     return this.#run(callId, async (call) => {
       for (const live of [...call.live.values()]) {

@@ -1,3 +1,4 @@
+import { LUA_BYTE_ORDER } from '../lua-byte-order.ts';
 /**
  * Lua shared by every ACD script (prepended to each body). It mirrors `src/core/acd/routing-order.ts`
  * and the memory store; the contract suite holds them to the same answers.
@@ -30,15 +31,7 @@ local function reply(v) return cjson.encode({ ok = v }) end
 local function fail(code, state) return cjson.encode({ err = code, state = state }) end
 local function isnull(v) return v == nil or v == cjson.null end
 
--- byte order, like Redis sorted sets and JS string comparison (Lua's < follows the locale)
-local function lt(x, y)
-  local n = math.min(#x, #y)
-  for i = 1, n do
-    local a, b = string.byte(x, i), string.byte(y, i)
-    if a ~= b then return a < b end
-  end
-  return #x < #y
-end
+${LUA_BYTE_ORDER}
 
 local qcache = {}
 local function queue(name)

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LUA_BYTE_ORDER } from '../lua-byte-order.ts';
 import type { AcdScript } from '../acd/script-runner.ts';
 
 /**
@@ -31,15 +32,7 @@ local function held(id, lease)
   if not is_leased(id) then return false end
   return redis.call('HGET', jkey(id), 'lease') == lease
 end
--- byte order, like Redis sorted sets and JS string comparison (Lua's < follows the locale)
-local function lt(x, y)
-  local n = math.min(#x, #y)
-  for i = 1, n do
-    local a, b = string.byte(x, i), string.byte(y, i)
-    if a ~= b then return a < b end
-  end
-  return #x < #y
-end
+${LUA_BYTE_ORDER}
 `;
 
 /** ARGV: P, id, kind, dueAt, payload → 1 scheduled (replacing), 0 refused (claimed). */

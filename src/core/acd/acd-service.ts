@@ -16,6 +16,16 @@ import { QueueRecording, type QueueRecorder } from './queue-recording.ts';
 
 export type { AcdConnection, LiveCaller } from './live-callers.ts';
 
+/** Node of callback entries (kept places): their offers are mailed to this shared inbox, which every node's sweep drains. */
+export const CALLBACK_INBOX = 'callback-inbox';
+/** How long an agent offered a callback entry is held while the customer is dialled. */
+export const CALLBACK_HOLD_MS = 120_000;
+
+/** What the ACD tells callbacks: a kept place reached the front (an agent is held for it). */
+export interface CallbackTurns {
+  due(callbackId: string): Promise<unknown>;
+}
+
 /** The queues the ACD routes (the queue-file registry). */
 export interface QueueCatalog {
   get(name: string): QueueDefinition | undefined;
@@ -71,6 +81,7 @@ export class AcdService implements AcdApi, QueueHost {
   #stopped = false;
   #unwatch: (() => void) | undefined;
   #recording: QueueRecording | undefined;
+  #callbacks: CallbackTurns | undefined;
 
   constructor(deps: AcdServiceDeps) {
     this.#deps = deps;
@@ -82,6 +93,30 @@ export class AcdService implements AcdApi, QueueHost {
   /** Records calls as their queues' `recording` policies say. */
   useRecordings(recorder: QueueRecorder): void {
     this.#recording = new QueueRecording(recorder, async (callId) => (await this.#deps.calls.getCall(callId))?.flow, this.#logger);
+  }
+
+  /** Where kept places reaching the front are reported (the callback service). */
+  useCallbacks(callbacks: CallbackTurns): void {
+    this.#callbacks = callbacks;
+  }
+
+  /**
+   * Turns a waiting caller's place into a callback entry `entryId` (node {@link CALLBACK_INBOX},
+   * `data.callback`): the place, priority and wait are kept and other callers count it.
+   * Undefined when the caller is not in line any more.
+   */
+  async keepPlace(callId: string, entryId: string): Promise<QueuedCaller | undefined> {
+    const renamed = await this.#deps.store.renameCaller(callId, entryId, CALLBACK_INBOX, { callback: entryId });
+    if (!renamed) return (await this.#deps.store.getCaller(entryId)) ?? undefined; // a replay: already converted
+    this.#clearMaxWait(callId);
+    this.#callerQueue.delete(callId);
+    this.#logger.info({ callId, entryId, queue: renamed.queue }, 'caller place kept for a callback');
+    return renamed;
+  }
+
+  /** A callback entry leaves the line (its customer did not answer): a held agent is released without a miss. */
+  async releaseCallbackEntry(entryId: string): Promise<void> {
+    await this.leave(entryId, 'left');
   }
 
   /** Pushes the queue definitions to the store and starts the sweep. */
@@ -111,6 +146,7 @@ export class AcdService implements AcdApi, QueueHost {
 
   async join(request: { callId: string; queue: string; from: string; priority?: number; vars: Record<string, unknown> }): Promise<void> {
     const def = this.#queue(request.queue);
+    if (await this.#takeOverEntry(request.callId, def.name, request.vars)) return;
     const priority = callerPriority(def, request.from, request.vars, request.priority);
     const now = this.#now();
     const caller = await this.#deps.store.enqueue({ callId: request.callId, queue: def.name, priority, node: this.#deps.node }, now);
@@ -313,6 +349,58 @@ export class AcdService implements AcdApi, QueueHost {
   async #drainInbox(): Promise<void> {
     const offers = await this.#deps.store.takeOffers(this.#deps.node);
     for (const offer of offers) await this.#startOffer(offer);
+    // Kept places reaching the front: whichever node pops the shared inbox first handles them.
+    for (const offer of await this.#deps.store.takeOffers(CALLBACK_INBOX)) await this.#callbackTurn(offer);
+  }
+
+  async #callbackTurn(offer: Offer): Promise<void> {
+    const caller = await this.#deps.store.getCaller(offer.callId);
+    const callbackId = caller?.data?.callback;
+    if (!caller || !callbackId || !this.#callbacks) {
+      this.#logger.warn({ entryId: offer.callId, offerId: offer.offerId }, 'offer for a callback entry nobody handles; releasing it');
+      await this.leave(offer.callId, 'left');
+      return;
+    }
+    const now = this.#now();
+    await this.#deps.store.extendOffer(offer.offerId, now + CALLBACK_HOLD_MS);
+    for (const agentId of offer.agentIds) this.#publish({ type: 'agent.state', agentId, state: 'offered', at: now });
+    this.#logger.info({ entryId: offer.callId, callbackId, agentIds: offer.agentIds, queue: offer.queue }, 'kept place reached the front; calling the customer');
+    await this.#callbacks.due(callbackId);
+  }
+
+  /**
+   * A callback's own call joining its queue takes over the kept place (`vars.callback.entry`):
+   * place, priority and any agent held for it; the held agents are rung now.
+   */
+  async #takeOverEntry(callId: string, queue: string, vars: Record<string, unknown>): Promise<boolean> {
+    const cb = vars.callback as { entry?: unknown; queue?: unknown } | undefined;
+    const entry = typeof cb?.entry === 'string' ? cb.entry : undefined;
+    if (!entry) return false;
+    const existing = await this.#deps.store.getCaller(entry);
+    if (!existing || existing.queue !== queue) return false;
+    const caller = await this.#deps.store.renameCaller(entry, callId, this.#deps.node);
+    if (!caller) return false;
+    this.#callerQueue.set(callId, caller.queue);
+    const now = this.#now();
+    this.#logger.info({ callId, entryId: entry, queue, state: caller.state }, 'callback call took over its kept place');
+    this.#publish({ type: 'queue.joined', callId, queue, priority: caller.priority, at: now });
+    if (caller.state === 'offered' && caller.offerId) {
+      const agents = await Promise.all(caller.agentIds.map((id) => this.#deps.store.getAgent(id)));
+      const def = this.#queue(queue);
+      await this.#startOffer({
+        offerId: caller.offerId,
+        callId,
+        queue,
+        agentIds: caller.agentIds,
+        endpoints: agents.map((a) => a?.endpoint ?? ''),
+        node: this.#deps.node,
+        at: now,
+        expiresAt: now + def.ringTimeoutMs,
+      });
+    } else {
+      await this.#route(queue);
+    }
+    return true;
   }
 
   async #startOffer(offer: Offer): Promise<void> {

@@ -9,6 +9,7 @@ import { toCallView } from './call-view.ts';
 import { selectFlow, type FlowResolver } from './flow-selection.ts';
 import type { CallServiceEvent, CallServiceListener, CallView } from './types.ts';
 import type { QueueHost } from '../acd/queue-host.ts';
+import type { CallbackHost } from '../callback/callback-host.ts';
 import type { RecordingService } from '../recording/recording-service.ts';
 import { secureKey } from './secure-snapshot.ts';
 
@@ -57,6 +58,7 @@ export class CallService {
   readonly #transferAllow: RegExp[];
   readonly #logger: Logger;
   #queues: QueueHost | undefined;
+  #callbacks: CallbackHost | undefined;
   #recordings: RecordingService | undefined;
 
   constructor(deps: CallServiceDeps) {
@@ -129,6 +131,22 @@ export class CallService {
     this.#queues = queues;
   }
 
+  /** Sets the callback host that `callback` steps of calls started from now on use. */
+  useCallbacks(callbacks: CallbackHost): void {
+    this.#callbacks = callbacks;
+  }
+
+  /**
+   * Runs flow `flowId` on an answered outbound leg (a callback reaching the customer), with
+   * `vars` as initial variables. Resolves with the session; its `done` resolves when it ended.
+   * @throws `HOTLINE_ERR_NO_SUCH_FLOW` for an unknown flow.
+   */
+  async startOutbound(leg: CallLeg, flowId: string, vars: Record<string, unknown>): Promise<CallSessionHandle> {
+    const flow = this.#deps.flows.byId(flowId);
+    if (!flow) throw hotlineError('HOTLINE_ERR_NO_SUCH_FLOW', `no flow ${flowId}`, { flowId });
+    return this.#track(await CallSession.start({ ...this.#sessionDeps(leg, flow), vars }));
+  }
+
   /** Sets the RecordingService that calls started or resumed from now on use. */
   useRecordings(recordings: RecordingService): void {
     this.#recordings = recordings;
@@ -179,6 +197,7 @@ export class CallService {
       ...(this.#deps.inspect ? { inspect: this.#deps.inspect } : {}),
       ...(this.#queues ? { queues: this.#queues } : {}),
       ...(this.#recordings ? { recordings: this.#recordings } : {}),
+      ...(this.#callbacks ? { callbacks: this.#callbacks } : {}),
       ...(this.#deps.secretKey ? { secretKey: this.#deps.secretKey } : {}),
     };
   }

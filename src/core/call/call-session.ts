@@ -12,6 +12,7 @@ import type { FlowContext, FlowEffect, FlowEvent, FlowInput } from './events.ts'
 import type { CallServiceEvent } from './types.ts';
 import type { QueueHost } from '../acd/queue-host.ts';
 import type { RecordingHost } from '../recording/recording-host.ts';
+import type { CallbackHost } from '../callback/callback-host.ts';
 import { pausesRecording } from '../recording/sensitive-states.ts';
 import { openSnapshot, sealSnapshot, secureKey } from './secure-snapshot.ts';
 
@@ -30,6 +31,10 @@ export interface SessionDeps {
   queues?: QueueHost;
   /** The RecordingService, for `record` steps and the pause around sensitive steps. */
   recordings?: RecordingHost;
+  /** Callbacks, for `callback` steps. */
+  callbacks?: CallbackHost;
+  /** Initial flow variables (an outbound callback call's `vars.callback`). */
+  vars?: Record<string, unknown>;
   /** AES-256 key (32 bytes) secure variables are encrypted with in the stored snapshot; default a random per-process key. */
   secretKey?: Uint8Array;
   publish(event: CallServiceEvent): void;
@@ -71,6 +76,7 @@ export class CallSession implements CallSessionHandle, EffectHost {
   readonly transferAllow: readonly RegExp[];
   readonly queues?: QueueHost;
   readonly recordings?: RecordingHost;
+  readonly callbacks?: CallbackHost;
   readonly done: Promise<void>;
 
   readonly #deps: SessionDeps;
@@ -97,6 +103,7 @@ export class CallSession implements CallSessionHandle, EffectHost {
     this.transferAllow = deps.transferAllow;
     if (deps.queues) this.queues = deps.queues;
     if (deps.recordings) this.recordings = deps.recordings;
+    if (deps.callbacks) this.callbacks = deps.callbacks;
     this.#key = secureKey(deps.secretKey);
     this.logger = deps.logger.child({ callId: record.callId, flowId: record.flowId, driver: record.driver });
     this.timers = new TimerService(deps.clock, (id) => this.#send({ type: 'timer.fired', id }));
@@ -128,7 +135,8 @@ export class CallSession implements CallSessionHandle, EffectHost {
     };
     const session = new CallSession(deps, record);
     session.#listen();
-    await leg.answer();
+    // An outbound leg (a callback) is answered by the far end before its session starts.
+    if (leg.direction === 'inbound') await leg.answer();
     session.logger.info({ from: leg.from, to: leg.to, version: flow.version }, 'call started');
     deps.publish({ type: 'call.started', callId: leg.id, flowId: flow.id, version: flow.version, from: leg.from, to: leg.to, at: now });
     session.#boot(undefined);
@@ -250,7 +258,7 @@ export class CallSession implements CallSessionHandle, EffectHost {
   // internals --------------------------------------------------------------------------------
 
   #boot(snapshot: unknown): void {
-    const input: FlowInput = { callId: this.callId, from: this.leg.from, to: this.leg.to, settings: this.#deps.settings };
+    const input: FlowInput = { callId: this.callId, from: this.leg.from, to: this.leg.to, settings: this.#deps.settings, ...(this.#deps.vars ? { vars: this.#deps.vars } : {}) };
     const inspect = this.#deps.inspect;
     const actor = createActor(this.#deps.flow.machine, {
       input,

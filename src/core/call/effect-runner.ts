@@ -7,6 +7,7 @@ import { evaluateHours } from '../eval/hours.ts';
 import type { TimerService } from '../timers/timer-service.ts';
 import type { QueueHost } from '../acd/queue-host.ts';
 import type { RecordingHost } from '../recording/recording-host.ts';
+import type { CallbackHost } from '../callback/callback-host.ts';
 import type { FlowEffect, FlowEvent } from './events.ts';
 
 /** What the effect runner needs from its session. */
@@ -21,6 +22,8 @@ export interface EffectHost {
   readonly queues?: QueueHost;
   /** The RecordingService, when this node records (`record` steps fail with `recording.error` without it). */
   readonly recordings?: RecordingHost;
+  /** Callbacks, when this node offers them (`callback` steps fail with `error` without it). */
+  readonly callbacks?: CallbackHost;
   /** Id of the flow the call runs (stored with its recordings). */
   readonly flowId: string;
   /** The flow's variables now (the ACD reads priorities from them). */
@@ -154,7 +157,36 @@ export function runEffect(host: EffectHost, effect: FlowEffect): void {
     case 'effect.end':
       host.end(effect.outcome);
       return;
+    case 'effect.callback':
+      runCallbackEffect(host, effect);
+      return;
+    case 'effect.none':
+      return;
   }
+}
+
+function runCallbackEffect(host: EffectHost, effect: Extract<FlowEffect, { type: 'effect.callback' }>): void {
+  const fail = (err: unknown) => {
+    if (host.isEnded()) return;
+    const code = isHotlineError(err) ? err.code : 'HOTLINE_ERR_INTERNAL';
+    // Number errors carry only the last digits; nothing else of the number is logged.
+    host.logger.warn({ err: describe(err), step: effect.step, op: effect.op }, 'callback request failed');
+    host.dispatch({ type: 'callback.result', requestId: effect.requestId, ok: false, code });
+  };
+  if (!host.callbacks) return fail(hotlineError('HOTLINE_ERR_UNSUPPORTED', 'this node offers no callbacks'));
+  host.callbacks
+    .request({
+      op: effect.op,
+      callId: host.leg.id,
+      queue: effect.queue,
+      number: effect.number,
+      vars: host.variables(),
+      ...(effect.slotKey ? { slotKey: effect.slotKey } : {}),
+      ...(effect.callbackId ? { callbackId: effect.callbackId } : {}),
+    })
+    .then((data) => {
+      if (!host.isEnded()) host.dispatch({ type: 'callback.result', requestId: effect.requestId, ok: true, data });
+    }, fail);
 }
 
 function transfer(host: EffectHost, effect: Extract<FlowEffect, { type: 'effect.transfer' }>): void {

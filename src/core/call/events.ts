@@ -31,8 +31,18 @@ export type FlowEvent =
       sayPosition: boolean;
       sayWait: boolean;
     }
-
+  /** Answer to an `effect.callback` request (`data`: the op's result, `code` when it failed). */
+  | { type: 'callback.result'; requestId: string; ok: boolean; code?: string; data?: CallbackResultData }
   | { type: 'session.resumed' };
+
+/** What a callback request answers with: the callback's id, the slots offered, a pending callback. */
+export interface CallbackResultData {
+  callbackId?: string;
+  slots?: Array<{ key: string; label: string }>;
+}
+
+/** Operations of a `callback` step on the callback service (see `CallbackHost`). */
+export type CallbackOp = 'keep-place' | 'slots' | 'book' | 'pending' | 'cancel';
 
 /**
  * Effects the flow machine emits (XState `emit`). The machine stays pure; the session's effect
@@ -68,9 +78,22 @@ export type FlowEffect =
   | { type: 'effect.queue-leave'; queue: string; reason: 'abandoned' | 'completed' | 'timeout' | 'left' }
   | { type: 'effect.queue-status'; checkId: string; queue: string }
   | { type: 'effect.queue-connect'; queue: string }
+  | {
+      type: 'effect.callback';
+      step: string;
+      requestId: string;
+      op: CallbackOp;
+      queue: string;
+      /** The number to call back (caller ID or keyed, unchecked: the host checks it). */
+      number: string;
+      slotKey?: string;
+      callbackId?: string;
+    }
   | { type: 'effect.speech'; on: boolean; language?: string; hints?: string[] }
   | { type: 'effect.hangup'; cause: 'normal' | 'busy' | 'rejected' | 'unavailable' }
-  | { type: 'effect.end'; outcome: string };
+  | { type: 'effect.end'; outcome: string }
+  /** Nothing to do (an action that decided, from the event, to emit nothing). */
+  | { type: 'effect.none' };
 
 /** Context of a flow machine: plain data, persisted with the snapshot. */
 export interface FlowContext {
@@ -101,6 +124,8 @@ export interface FlowContext {
   recordingPaused?: boolean;
   /** Progress of the current queue wait: what was last said, so announcements repeat only on change or period. */
   queue?: QueueProgress | null;
+  /** The current `callback` step's working state: number to call, slots offered, callback found. */
+  callback?: { number: string; slots: Array<{ key: string; label: string }>; callbackId: string | null; chosen?: string } | null;
 }
 
 /** What a caller waiting in a queue was last told. */
@@ -114,6 +139,8 @@ export interface QueueProgress {
   /** What the queue file says to announce. */
   sayPosition?: boolean;
   sayWait?: boolean;
+  /** The queue step's callback offer: `due` once its time came (said at the next announcement), then `said`. */
+  callbackOffer?: 'due' | 'said';
 }
 
 /** Input to create a flow actor. */

@@ -107,6 +107,11 @@ export class CallbackService {
     return created;
   }
 
+  /** The number in E.164 when callbacks may dial it; `HOTLINE_ERR_NUMBER_DENIED` otherwise. */
+  checkNumber(raw: string): string {
+    return this.#numbers.check(raw);
+  }
+
   /** The next `count` slots with places left, in order (see `nextSlots`). */
   async offerSlots(queue: string, count: number): Promise<CallbackSlot[]> {
     const candidates = this.#candidates(queue, this.#deps.clock.now(), count + SLOT_LOOKAHEAD);

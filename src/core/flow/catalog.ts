@@ -1,5 +1,6 @@
 import { assign, emit, enqueueActions, setup } from 'xstate';
-import type { FlowContext, FlowEffect, FlowEvent, FlowInput, QueueProgress } from '../call/events.ts';
+import type { CallbackOp, FlowContext, FlowEffect, FlowEvent, FlowInput, QueueProgress } from '../call/events.ts';
+import type { Media } from '../../ports/telephony.ts';
 import { queueLeaveReason, queuePriority, queueStatusMedia, shouldAnnounce } from './queue-actions.ts';
 import type { Condition, Prompt } from './types.ts';
 import { evaluateCondition } from '../eval/condition.ts';
@@ -173,7 +174,12 @@ export const flowSetup = setup({
       enqueue.assign({ queue: { position: null, ewtMinutes: null, announcedPosition: null, announcedEwt: null, sinceAnnounceMs: 0 } });
       enqueue.emit({ type: 'effect.queue-join', step: params.step, queue: params.queue, ...(priority === undefined ? {} : { priority }) });
     }),
-    queueLeave: emit(({ event }, params: { queue: string }) => ({ type: 'effect.queue-leave' as const, queue: params.queue, reason: queueLeaveReason(event) })),
+    queueLeave: emit(({ context, event }, params: { queue: string; keepKey?: string }) =>
+      // The callback key leaves the step but keeps the place: the callback step decides what becomes of it.
+      params.keepKey !== undefined && event.type === 'call.dtmf' && event.digit === params.keepKey && context.queue?.callbackOffer
+        ? { type: 'effect.none' as const }
+        : { type: 'effect.queue-leave' as const, queue: params.queue, reason: queueLeaveReason(event) },
+    ),
     queueStatusCheck: enqueueActions(({ context, enqueue }, params: { queue: string }) => {
       const seq = context.seq + 1;
       const checkId = `${context.callId}:queue:${seq}`;
@@ -200,9 +206,53 @@ export const flowSetup = setup({
       if (!q) return;
       const seq = context.seq + 1;
       const playbackId = mediaId(context.callId, params.step, seq);
-      enqueue.assign({ seq, playing: playbackId, queue: { ...q, announcedPosition: q.position, announcedEwt: q.ewtMinutes, sinceAnnounceMs: 0 } });
-      enqueue.emit({ type: 'effect.play', step: params.step, playbackId, media: queueStatusMedia(q, { sayPosition: q.sayPosition ?? false, sayWait: q.sayWait ?? false }), bargeIn: false });
+      const offer = q.callbackOffer ? [{ kind: 'sound' as const, name: 'callback-keep-place' }] : [];
+      enqueue.assign({ seq, playing: playbackId, queue: { ...q, announcedPosition: q.position, announcedEwt: q.ewtMinutes, sinceAnnounceMs: 0, ...(q.callbackOffer ? { callbackOffer: 'said' as const } : {}) } });
+      enqueue.emit({ type: 'effect.play', step: params.step, playbackId, media: [...queueStatusMedia(q, { sayPosition: q.sayPosition ?? false, sayWait: q.sayWait ?? false }), ...offer], bargeIn: offer.length > 0 });
     }),
+    queueMarkCallbackOffer: assign(({ context }) => (context.queue ? { queue: { ...context.queue, callbackOffer: context.queue.callbackOffer ?? 'due' } } : {})),
+
+    callbackStart: assign(({ context }) => ({ callback: { number: context.from, slots: [], callbackId: null } })),
+    callbackUseDigits: assign(({ context }) => ({ callback: { ...(context.callback ?? { slots: [], callbackId: null }), number: context.digits } })),
+    callbackClear: assign({ callback: null }),
+    callbackRequest: enqueueActions(({ context, enqueue }, params: { step: string; op: CallbackOp; queue: string; slotIndex?: number }) => {
+      const seq = context.seq + 1;
+      const requestId = `${context.callId}:${params.step}:${seq}`;
+      const cb = context.callback ?? { number: context.from, slots: [], callbackId: null };
+      const slot = params.slotIndex === undefined ? undefined : cb.slots[params.slotIndex];
+      enqueue.assign({ seq, pending: requestId, ...(slot ? { callback: { ...cb, chosen: slot.label } } : {}) });
+      enqueue.emit({
+        type: 'effect.callback',
+        step: params.step,
+        requestId,
+        op: params.op,
+        queue: params.queue,
+        number: cb.number,
+        ...(slot ? { slotKey: slot.key } : {}),
+        ...(cb.callbackId ? { callbackId: cb.callbackId } : {}),
+      });
+    }),
+    callbackStoreResult: assign(({ context, event }) => {
+      if (event.type !== 'callback.result') return {};
+      const cb = context.callback ?? { number: context.from, slots: [], callbackId: null };
+      return { pending: null, callback: { ...cb, slots: event.data?.slots ?? cb.slots, callbackId: event.data?.callbackId ?? cb.callbackId } };
+    }),
+    callbackPlay: enqueueActions(({ context, enqueue }, params: { step: string; what: 'slots' | 'booked'; bargeIn: boolean }) => {
+      const cb = context.callback;
+      const media: Media[] =
+        params.what === 'slots'
+          ? [{ kind: 'sound', name: 'callback-slots-intro' }, ...(cb?.slots ?? []).map((s, i): Media => ({ kind: 'text', text: `For ${s.label}, press ${i + 1}.` }))]
+          : [{ kind: 'sound', name: 'callback-booked' }, ...(cb?.chosen ? [{ kind: 'text', text: `${cb.chosen}.` } as Media] : [])];
+      const seq = context.seq + 1;
+      const playbackId = mediaId(context.callId, params.step, seq);
+      enqueue.assign({ seq, playing: playbackId });
+      enqueue.emit({ type: 'effect.play', step: params.step, playbackId, media, bargeIn: params.bargeIn });
+    }),
+    // A caller who hangs up in a keep-place step before their place became a callback leaves the line.
+    callbackAbandon: emit(({ event }, params: { queue: string }) =>
+      event.type === 'call.hangup' ? { type: 'effect.queue-leave' as const, queue: params.queue, reason: 'abandoned' as const } : { type: 'effect.none' as const },
+    ),
+
     queueConnect: emit((_, params: { queue: string }) => ({ type: 'effect.queue-connect' as const, queue: params.queue })),
     queueClear: assign({ queue: null }),
     speech: emit((_, params: { on: boolean; language?: string; hints?: string[] }) => ({ type: 'effect.speech' as const, ...params })),
@@ -240,7 +290,22 @@ export const flowSetup = setup({
       (params.pattern === null || new RegExp(`^(?:${params.pattern})$`).test(context.digits)),
     gatherEmpty: ({ context }) => context.digits.length === 0,
     queueShouldAnnounce: ({ context, event }, params: { pollMs: number }) =>
-      event.type === 'queue.status' && event.checkId === context.pending && shouldAnnounce(context.queue ?? null, event, params.pollMs),
+      event.type === 'queue.status' &&
+      event.checkId === context.pending &&
+      (context.queue?.callbackOffer === 'due' || shouldAnnounce(context.queue ?? null, event, params.pollMs)),
+    queueCallbackKey: ({ context, event }, params: { key: string }) => event.type === 'call.dtmf' && event.digit === params.key && Boolean(context.queue?.callbackOffer),
+    callbackOk: ({ context, event }) => event.type === 'callback.result' && event.requestId === context.pending && event.ok,
+    callbackOkWith: ({ context, event }, params: { has: 'slots' | 'callbackId' }) =>
+      event.type === 'callback.result' &&
+      event.requestId === context.pending &&
+      event.ok &&
+      (params.has === 'slots' ? (event.data?.slots?.length ?? 0) > 0 : Boolean(event.data?.callbackId)),
+    callbackFailedWith: ({ context, event }, params: { code: string }) =>
+      event.type === 'callback.result' && event.requestId === context.pending && !event.ok && event.code === params.code,
+    isPendingCallback: ({ context, event }) => event.type === 'callback.result' && event.requestId === context.pending,
+    callbackSlotKey: ({ context, event }, params: { key: string; index: number }) =>
+      event.type === 'call.dtmf' && event.digit === params.key && (context.callback?.slots.length ?? 0) > params.index,
+    digitsFull: ({ context }, params: { max: number }) => context.digits.length >= params.max,
     queueTimeoutIs: ({ event }, params: { action: string }) => event.type === 'queue.timeout' && event.action === params.action,
     isPendingQueueStatus: ({ context, event }) => event.type === 'queue.status' && event.checkId === context.pending,
   },
@@ -265,5 +330,6 @@ export function initialContext(input: FlowInput): FlowContext {
     lastError: null,
     outcome: null,
     queue: null,
+    callback: null,
   };
 }

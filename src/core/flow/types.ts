@@ -162,6 +162,24 @@ export interface QueueStep extends StepBase {
   priority?: number | string;
   /** How often the position and wait time are checked for an announcement. Default 10s. */
   statusEvery?: Duration;
+  /**
+   * Offers a callback that keeps the caller's place: after `after` (default 30s) the offer
+   * (`callback-keep-place`) joins the announcements, and `key` (default `1`) goes to `goto` (a
+   * `callback` step) without taking the caller out of the ACD.
+   */
+  callback?: { after?: Duration; key?: string; goto: string };
+}
+
+/**
+ * Callbacks (see docs/flows.md): `keep-place` turns the caller's place in `queue` into a
+ * callback, `book` offers the next slots, `pending` lets a caller keep or cancel the callback
+ * booked for their caller ID.
+ */
+export interface CallbackStep extends StepBase {
+  type: 'callback';
+  action: 'keep-place' | 'book' | 'pending';
+  /** The queue the callback is for (`keep-place`: the queue the caller waits in). */
+  queue?: string;
 }
 
 export interface VoicemailStep extends StepBase {
@@ -216,6 +234,7 @@ export type Step =
   | SetStep
   | TransferStep
   | QueueStep
+  | CallbackStep
   | VoicemailStep
   | RecordStep
   | SubflowStep
@@ -239,12 +258,21 @@ export const STEP_EVENTS: Record<StepKind, { required: readonly string[]; option
   set: { required: ['done'], optional: [] },
   transfer: { required: ['error'], optional: [] },
   queue: { required: ['done', 'timeout'], optional: ['error', 'voicemail'] },
+  // Which events a callback step needs depends on its action: see CALLBACK_ACTION_EVENTS.
+  callback: { required: [], optional: ['done', 'error', 'full', 'none', 'kept', 'cancelled'] },
   voicemail: { required: ['done'], optional: [] },
   record: { required: ['done'], optional: ['error'] },
   subflow: { required: ['done'], optional: ['error'] },
   return: { required: [], optional: [] },
   hangup: { required: [], optional: [] },
   group: { required: [], optional: ['error', 'done'] },
+};
+
+/** Events of a `callback` step by action (the static checks use these instead of {@link STEP_EVENTS}). */
+export const CALLBACK_ACTION_EVENTS: Record<CallbackStep['action'], { required: readonly string[]; optional: readonly string[] }> = {
+  'keep-place': { required: ['done', 'error'], optional: [] },
+  book: { required: ['done', 'error'], optional: ['full'] },
+  pending: { required: ['none', 'kept', 'cancelled'], optional: [] },
 };
 
 /** A whole flow file. */

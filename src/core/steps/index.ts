@@ -1,5 +1,6 @@
 import type { Step, StepKind } from '../flow/types.ts';
 import { compileBranch } from './branch.ts';
+import { compileCallback } from './callback.ts';
 import { compileGather } from './gather.ts';
 import { compileGroup } from './group.ts';
 import { compileHangup } from './hangup.ts';
@@ -26,6 +27,7 @@ export const STEP_COMPILERS: { [K in StepKind]: StepCompiler<Extract<Step, { typ
   set: compileSet,
   transfer: compileTransfer,
   queue: compileQueue,
+  callback: compileCallback,
   voicemail: compileVoicemail,
   record: compileRecord,
   subflow: compileSubflow,

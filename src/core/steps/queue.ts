@@ -26,6 +26,8 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
   const error = ctx.targetOrUndefined(stepId, step, 'error') ?? timeout;
   const voicemail = ctx.targetOrUndefined(stepId, step, 'voicemail');
   const keys = Object.entries(step.keys ?? {}).map(([key, target]) => ({ guard: { type: 'digitIs', params: { key } }, target: ctx.ref(target) }));
+  const offer = step.callback ? { key: step.callback.key ?? '1', target: ctx.ref(step.callback.goto), timer: `${id}:callback-offer`, ms: ctx.ms(step.callback.after, 30_000) } : undefined;
+  const markOffer = offer ? [{ guard: { type: 'isTimer', params: { id: offer.timer } }, actions: ['queueMarkCallbackOffer'] }] : [];
   const join = { type: 'queueJoin', params: { step: id, queue, ...(step.priority === undefined ? {} : { priority: step.priority }) } };
   return {
     id,
@@ -34,8 +36,14 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
       enterStep(ctx, stepId, 'queue'),
       ...(step.maxWait ? [{ type: 'startTimer', params: { id: maxWaitId, ms: ctx.ms(step.maxWait, 0) } }] : []),
       join,
+      ...(offer ? [{ type: 'startTimer', params: { id: offer.timer, ms: offer.ms } }] : []),
     ],
-    exit: [...(step.maxWait ? [{ type: 'cancelTimer', params: { id: maxWaitId } }] : []), { type: 'queueLeave', params: { queue } }, 'queueClear'],
+    exit: [
+      ...(step.maxWait ? [{ type: 'cancelTimer', params: { id: maxWaitId } }] : []),
+      ...(offer ? [{ type: 'cancelTimer', params: { id: offer.timer } }] : []),
+      { type: 'queueLeave', params: { queue, ...(offer ? { keepKey: offer.key } : {}) } },
+      'queueClear',
+    ],
     states: {
       intro: promptState(ctx, stepId, step.prompt, `#${id}.waiting`, { bargeIn: false }),
       waiting: {
@@ -52,7 +60,13 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
               idle: {
                 entry: [{ type: 'startTimer', params: { id: pollId, ms: pollMs } }],
                 exit: [{ type: 'cancelTimer', params: { id: pollId } }],
-                on: { 'timer.fired': { guard: { type: 'isTimer', params: { id: pollId } }, target: 'checking' } },
+                on: {
+                  'timer.fired': [
+                    { guard: { type: 'isTimer', params: { id: pollId } }, target: 'checking' },
+                    // The callback offer's time came: say it now, with the position.
+                    ...(offer ? [{ guard: { type: 'isTimer', params: { id: offer.timer } }, target: 'checking' }] : []),
+                  ],
+                },
               },
               checking: {
                 entry: [{ type: 'queueStatusCheck', params: { queue } }],
@@ -71,7 +85,14 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
             },
           },
           // Keys that leave the line (voicemail, callback, …) end the whole wait.
-          breakout: { on: keys.length ? { 'call.dtmf': keys } : {} },
+          breakout: {
+            on: {
+              ...(keys.length || offer
+                ? { 'call.dtmf': [...(offer ? [{ guard: { type: 'queueCallbackKey', params: { key: offer.key } }, target: offer.target }] : []), ...keys] }
+                : {}),
+              ...(offer ? { 'timer.fired': markOffer } : {}),
+            },
+          },
           // The race for an agent: the ACD offers the call; the first agent to answer ends the wait.
           agent: { on: { 'queue.answered': { target: `#${id}.connected` } } },
         },
@@ -88,7 +109,9 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
       },
     },
     on: {
-      ...(step.maxWait ? { 'timer.fired': { guard: { type: 'isTimer', params: { id: maxWaitId } }, target: timeout } } : {}),
+      ...(step.maxWait || offer
+        ? { 'timer.fired': [...(step.maxWait ? [{ guard: { type: 'isTimer', params: { id: maxWaitId } }, target: timeout }] : []), ...markOffer] }
+        : {}),
       // An agent may answer while the intro still plays.
       'queue.answered': { target: `#${id}.connected` },
       'queue.timeout': [...(voicemail ? [{ guard: { type: 'queueTimeoutIs', params: { action: 'voicemail' } }, target: voicemail }] : []), { target: timeout }],

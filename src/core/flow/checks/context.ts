@@ -7,7 +7,7 @@ import { diagnosticAt } from '../diagnostics.ts';
 import type { Diagnostic, Severity } from '../diagnostics.ts';
 import type { LoadedFlow } from '../loader.ts';
 import { pointer } from '../loader.ts';
-import { STEP_EVENTS } from '../types.ts';
+import { CALLBACK_ACTION_EVENTS, STEP_EVENTS } from '../types.ts';
 import type { GroupStep, Prompt, Step, StepKind, SubflowStep } from '../types.ts';
 
 /** Options of `validateFlows`; each check is skipped when its input is absent. */
@@ -105,7 +105,8 @@ export function eventsOf(kind: string): { required: readonly string[]; optional:
  * the outcomes of the called flow's `return` steps (each must be handled, like `done`).
  */
 export function stepEvents(ctx: CheckContext | undefined, info: StepInfo): { required: string[]; optional: string[] } {
-  const base = eventsOf(info.step.type);
+  const base =
+    info.step.type === 'callback' && CALLBACK_ACTION_EVENTS[info.step.action] ? CALLBACK_ACTION_EVENTS[info.step.action] : eventsOf(info.step.type);
   const required = [...base.required];
   const optional = [...base.optional];
   if (ctx && info.step.type === 'subflow') {
@@ -164,6 +165,8 @@ export function edgesOf(info: StepInfo, ctx?: CheckContext): StepEdge[] {
     for (const [key, target] of Object.entries(step.keys ?? {})) {
       if (typeof target === 'string') edges.push({ label: `key ${key}`, target, pointer: `${info.pointer}/keys/${pointerSeg(key)}`, inherited: false });
     }
+    const offer = step.callback;
+    if (offer && typeof offer.goto === 'string') edges.push({ label: `callback ${offer.key ?? '1'}`, target: offer.goto, pointer: `${info.pointer}/callback/goto`, inherited: false });
   }
   if (step.type === 'branch') {
     (step.cases ?? []).forEach((c, i) => {

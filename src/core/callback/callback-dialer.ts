@@ -1,0 +1,89 @@
+import type { CallbackRecord } from '../../ports/callback-store.ts';
+import type { Logger } from '../../ports/logger.ts';
+import type { CallLeg, LegEvent, TelephonyDriver } from '../../ports/telephony.ts';
+import type { CallSessionHandle } from '../call/call-session.ts';
+import { hotlineError } from '../errors.ts';
+import type { CallbackCallVars } from './callback-flow-host.ts';
+import type { Dialer, DialOutcome } from './callback-types.ts';
+
+/** What the dialer needs (ports and services; the composition root wires them). */
+export interface TelephonyDialerDeps {
+  driver: TelephonyDriver;
+  calls: { startOutbound(leg: CallLeg, flowId: string, vars: Record<string, unknown>): Promise<CallSessionHandle> };
+  /** Tells when the callback's call reached an agent, and releases a kept place nobody answered for. */
+  acd?: { on(listener: (event: { type: string; callId?: string }) => void): () => void; releaseCallbackEntry(entryId: string): Promise<void> };
+  logger: Logger;
+  /** Caller ID presented to the customer (the line's number). */
+  lineNumber: string;
+  /** Flow the answered leg runs. Default `callback`. */
+  flowId?: string;
+  /** How long the customer's phone rings. Default 30 s. */
+  ringTimeoutMs?: number;
+}
+
+/**
+ * A {@link Dialer} over the telephony port: originates to the customer (`purpose: callback`),
+ * maps a leg that never answered to `no-answer`/`busy`/`failed` (releasing the kept place), and
+ * runs the callback flow on an answered leg with `vars.callback = { id, queue, entry }`. The
+ * attempt is `connected` once the call's queue step reached an agent, `rescheduled` when the
+ * customer chose another time, else `answered`.
+ */
+export class TelephonyDialer implements Dialer {
+  readonly #deps: TelephonyDialerDeps;
+  readonly #rescheduled = new Set<string>();
+
+  constructor(deps: TelephonyDialerDeps) {
+    this.#deps = deps;
+  }
+
+  /** The callback host reports that the call `callId` moved its callback to another time. */
+  readonly markRescheduled = (callId: string): void => {
+    this.#rescheduled.add(callId);
+  };
+
+  async dial(callback: CallbackRecord, attempt: number): Promise<DialOutcome> {
+    const { driver, logger } = this.#deps;
+    if (!driver.originate) throw hotlineError('HOTLINE_ERR_UNSUPPORTED', `the ${driver.name} driver cannot place calls`);
+    const entry = callback.id;
+    const leg = await driver.originate({
+      to: callback.number, // E.164, through the number policy
+      from: this.#deps.lineNumber,
+      timeoutMs: this.#deps.ringTimeoutMs ?? 30_000,
+      purpose: 'callback',
+    });
+    const first = await firstOf(leg);
+    if (first.type === 'call.hangup') {
+      const outcome: DialOutcome = first.cause === 'busy' ? 'busy' : first.cause === 'no-answer' ? 'no-answer' : 'failed';
+      logger.info({ callbackId: callback.id, attempt, outcome }, 'callback not answered');
+      await this.#deps.acd?.releaseCallbackEntry(entry);
+      return outcome;
+    }
+    let connected = false;
+    const off = this.#deps.acd?.on((e) => {
+      if (e.type === 'queue.answered' && e.callId === leg.id) connected = true;
+    });
+    try {
+      const vars: { callback: CallbackCallVars } = { callback: { id: callback.id, queue: callback.queue, entry } };
+      const session = await this.#deps.calls.startOutbound(leg, this.#deps.flowId ?? 'callback', vars);
+      await session.done;
+    } finally {
+      off?.();
+    }
+    // A place nobody took over (the customer chose another time or hung up) frees its agent.
+    await this.#deps.acd?.releaseCallbackEntry(entry);
+    const rescheduled = this.#rescheduled.delete(leg.id);
+    return connected ? 'connected' : rescheduled ? 'rescheduled' : 'answered';
+  }
+}
+
+/** The leg's answer or hang-up, whichever comes first. */
+function firstOf(leg: CallLeg): Promise<Extract<LegEvent, { type: 'call.answered' | 'call.hangup' }>> {
+  return new Promise((resolve) => {
+    const off = leg.subscribe((event) => {
+      if (event.type === 'call.answered' || event.type === 'call.hangup') {
+        off();
+        resolve(event);
+      }
+    });
+  });
+}

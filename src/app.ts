@@ -40,6 +40,16 @@ import { RecordingService } from './core/recording/recording-service.ts';
 import { SupervisionService } from './core/supervision/supervision-service.ts';
 import { listLiveCalls } from './core/supervision/live-calls.ts';
 import { createMetrics, type HotlineMetrics } from './observability/metrics.ts';
+import type { CallbackStore } from './ports/callback-store.ts';
+import type { JobQueue } from './ports/job-queue.ts';
+import { MemoryCallbackStore } from './adapters/memory/memory-callback-store.ts';
+import { MemoryJobQueue } from './adapters/memory/memory-job-queue.ts';
+import { JobRunner } from './core/jobs/job-runner.ts';
+import { CallbackService } from './core/callback/callback-service.ts';
+import { CALLBACK_JOB_KIND } from './core/callback/callback-types.ts';
+import { TelephonyDialer } from './core/callback/callback-dialer.ts';
+import { CallbackFlowHost } from './core/callback/callback-flow-host.ts';
+import { createNumberPolicy } from './core/callback/number-policy.ts';
 
 /** Adapters a caller (tests, `simulate`) may supply instead of the ones the config picks. */
 export type AppOverrides = Partial<{
@@ -49,6 +59,8 @@ export type AppOverrides = Partial<{
   acdStore: AcdStore;
   recordingStore: RecordingStore;
   audit: AuditLog;
+  callbackStore: CallbackStore;
+  jobs: JobQueue;
   clock: Clock;
   /** This node's id in the shared ACD (default: host, pid and a random suffix). */
   node: string;
@@ -68,6 +80,9 @@ export interface HotlineApp {
   readonly queues: QueueRegistry;
   readonly recordings: RecordingService;
   readonly supervisions: SupervisionService;
+  readonly callbacks: CallbackService;
+  /** Runs durable jobs (callback attempts) on this node. */
+  readonly jobs: JobRunner;
   readonly audit: AuditLog;
   readonly metrics: HotlineMetrics;
   readonly sounds: SoundLibrary;
@@ -98,7 +113,9 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   let acdStore = overrides.acdStore;
   let recordingStore = overrides.recordingStore;
   let audit = overrides.audit;
-  if ((!store || !versions || !acdStore || !recordingStore || !audit) && config.redisUrl) {
+  let callbackStore = overrides.callbackStore;
+  let jobQueue = overrides.jobs;
+  if ((!store || !versions || !acdStore || !recordingStore || !audit || !callbackStore || !jobQueue) && config.redisUrl) {
     const redis = await import('./adapters/redis/redis-client.ts');
     const conn = await redis.createRedisConnection(config.redisUrl, { logger });
     store ??= new redis.RedisSessionStore(conn);
@@ -109,6 +126,9 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     }
     if (!recordingStore) recordingStore = new (await import('./adapters/redis/redis-recording-store.ts')).RedisRecordingStore(conn);
     if (!audit) audit = new (await import('./adapters/redis/redis-audit-log.ts')).RedisAuditLog(conn);
+    // Callbacks are never kept in process memory when Redis is configured: a restarted node picks them up.
+    if (!callbackStore) callbackStore = new (await import('./adapters/redis/redis-callback-store.ts')).RedisCallbackStore(conn);
+    if (!jobQueue) jobQueue = new (await import('./adapters/redis/redis-job-queue.ts')).RedisJobQueue(conn);
     // Idempotent: the session store closes it too when it owns it.
     closers.push(() => conn.close());
   }
@@ -118,6 +138,8 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   const acdState: AcdStore = acdStore ?? new MemoryAcdStore();
   const recordingState: RecordingStore = recordingStore ?? new MemoryRecordingStore();
   const auditLog: AuditLog = audit ?? new MemoryAuditLog();
+  const callbackState: CallbackStore = callbackStore ?? new MemoryCallbackStore();
+  const jobState: JobQueue = jobQueue ?? new MemoryJobQueue({ now: () => (overrides.clock ?? systemClock).now() });
 
   const driver = overrides.driver ?? (await createDriver(config, sounds, logger));
   const queues = new QueueRegistry({ dir: resolve(config.flowsDir, 'queues'), logger });
@@ -185,6 +207,38 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   const acd: AcdService = new AcdService({ store: acdState, queues, driver, calls, clock, logger, node, recordings });
   calls.useQueues(acd);
   const supervisions = new SupervisionService({ driver, acd, clock, logger, audit: auditLog });
+
+  // Callbacks: durable attempt jobs, dialled through the PBX, their calls running flows/callback.yaml.
+  const dialer = new TelephonyDialer({
+    driver,
+    calls,
+    acd,
+    logger,
+    ringTimeoutMs: config.callbackRingSeconds * 1000,
+    ...(config.callbackCallerId ? { lineNumber: config.callbackCallerId } : {}),
+  });
+  const callbacks = new CallbackService({
+    store: callbackState,
+    jobs: jobState,
+    clock,
+    logger,
+    dialer,
+    hoursOf: (queue) => queues.get(queue)?.hours,
+    policy: (queue) => {
+      const cb = queues.get(queue)?.callback;
+      return {
+        maxAttempts: cb?.maxAttempts ?? 3,
+        retryEveryMs: cb?.retryEveryMs ?? 300_000,
+        capacity: cb?.slotCapacity ?? 5,
+        expireAfterMs: cb?.expireAfterMs ?? 86_400_000,
+      };
+    },
+    numbers: createNumberPolicy(config.callbackAllow),
+  });
+  acd.useCallbacks({ due: (id) => callbacks.dueNow(id) });
+  calls.useCallbacks(new CallbackFlowHost({ callbacks, acd, onRescheduled: dialer.markRescheduled }));
+  const jobs = new JobRunner({ queue: jobState, clock, logger, node, leaseMs: config.jobLeaseSeconds * 1000, batch: config.callbackConcurrency });
+  jobs.handle(CALLBACK_JOB_KIND, callbacks.attemptHandler);
   const stopRetention = recordings.startRetention();
   const metrics = createMetrics();
   const detachMetrics = metrics.attach(calls);
@@ -195,6 +249,7 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   const stopQueueWatch = queues.watch();
   await acd.start();
   await driver.start(calls.handleIncoming);
+  jobs.start();
   logger.info({ flows: loaded, pbx: driver.name }, 'hotline started');
 
   const sim = isSimControl(driver) ? driver : undefined;
@@ -214,6 +269,7 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     audit: auditLog,
     recordings,
     supervisions,
+    callbacks: { service: callbacks, queueExists: (name) => queues.get(name) !== undefined },
     liveCalls: { list: (filter) => listLiveCalls(calls, acd, filter) },
     now: () => clock.now(),
   });
@@ -221,7 +277,7 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   let http: Server | undefined;
   let closing: Promise<void> | undefined;
   return {
-    config, logger, driver, store: sessions, registry, calls, acd, queues, recordings, supervisions, audit: auditLog, metrics, sounds, server,
+    config, logger, driver, store: sessions, registry, calls, acd, queues, recordings, supervisions, callbacks, jobs, audit: auditLog, metrics, sounds, server,
     async listen(options = {}) {
       http = createServer(server);
       const h = http;
@@ -244,13 +300,18 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
         detachMetrics();
         detachWebhook?.();
         acd.stop();
+        // Attempts still dialling are left to their leases: another node (or this one restarted) redelivers them.
+        const jobsStopped = jobs.stop();
         await webhook?.idle();
         await calls.shutdown();
+        await Promise.race([jobsStopped, new Promise((r) => setTimeout(r, 2000).unref())]);
         await driver.stop();
         await sessions.close();
         await acdState.close();
         await recordingState.close();
         await auditLog.close();
+        await callbackState.close();
+        await jobState.close();
         for (const close of closers) await close();
       })();
       return closing;

@@ -42,9 +42,13 @@ const ENV_PATHS: Record<string, string> = {
   ESL_RECORDINGS_READ_DIR: 'esl.recordingsReadDir',
   HOTLINE_SECRET_KEY: 'secretKey',
   CALLBACK_ALLOW: 'callbackAllow',
+  CALLBACK_CALLER_ID: 'callbackCallerId',
+  CALLBACK_RING_SECONDS: 'callbackRingSeconds',
+  CALLBACK_CONCURRENCY: 'callbackConcurrency',
+  JOB_LEASE_SECONDS: 'jobLeaseSeconds',
 };
 
-const INTEGER_PATHS = new Set(['port', 'esl.port', 'endedCallRetentionSeconds', 'recordingRetentionDays']);
+const INTEGER_PATHS = new Set(['port', 'esl.port', 'endedCallRetentionSeconds', 'recordingRetentionDays', 'callbackRingSeconds', 'callbackConcurrency', 'jobLeaseSeconds']);
 const BOOLEAN_PATHS = new Set(['simRealtime']);
 
 let validator: ReturnType<Ajv['compile']> | undefined;
@@ -74,6 +78,9 @@ export function loadConfig(options: LoadConfigOptions = {}): HotlineConfig {
     simRealtime: true,
     endedCallRetentionSeconds: 3600,
     recordingRetentionDays: 90,
+    callbackRingSeconds: 30,
+    callbackConcurrency: 50,
+    jobLeaseSeconds: 30,
   };
 
   const file = env.HOTLINE_CONFIG;

@@ -53,6 +53,14 @@ export interface HotlineConfig {
   readonly secretKey?: string;
   /** Regular expressions (E.164) a callback number must match (one of); default: US/Canada numbers, no premium ones. */
   readonly callbackAllow?: readonly string[];
+  /** Caller ID callbacks present to the customer (E.164); default: the PBX's own. */
+  readonly callbackCallerId?: string;
+  /** How long a callback rings the customer, in seconds. */
+  readonly callbackRingSeconds: number;
+  /** Callback attempts (calls) one node runs at once. */
+  readonly callbackConcurrency: number;
+  /** Lease of a claimed job, in seconds: a job whose node died is re-delivered this long after its last renewal. */
+  readonly jobLeaseSeconds: number;
   /** How long ended calls stay readable, in seconds. */
   readonly endedCallRetentionSeconds: number;
   /**
@@ -81,7 +89,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'host', 'pbx', 'flowsDir', 'soundsDir', 'logLevel', 'defaultFlow', 'transferAllow', 'settings', 'simRealtime', 'endedCallRetentionSeconds', 'recordingRetentionDays'],
+  required: ['port', 'host', 'pbx', 'flowsDir', 'soundsDir', 'logLevel', 'defaultFlow', 'transferAllow', 'settings', 'simRealtime', 'endedCallRetentionSeconds', 'recordingRetentionDays', 'callbackRingSeconds', 'callbackConcurrency', 'jobLeaseSeconds'],
   properties: {
     port: { type: 'integer', minimum: 1, maximum: 65535 },
     host: { type: 'string', minLength: 1 },
@@ -122,6 +130,10 @@ export const configSchema = {
     recordingRetentionDays: { type: 'integer', minimum: 0, maximum: 36500 },
     secretKey: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
     callbackAllow: { type: 'array', items: { type: 'string', minLength: 1 } },
+    callbackCallerId: { type: 'string', pattern: '^\\+?[0-9]{3,20}$' },
+    callbackRingSeconds: { type: 'integer', minimum: 5, maximum: 120 },
+    callbackConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
+    jobLeaseSeconds: { type: 'integer', minimum: 2, maximum: 3600 },
     endedCallRetentionSeconds: { type: 'integer', minimum: 0, maximum: 30 * 24 * 3600 },
     screenPop: {
       type: 'object',

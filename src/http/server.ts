@@ -25,6 +25,7 @@ import { authorize } from './roles.ts';
 import { simRoutes, type SimControl } from './sim-routes.ts';
 import { soundRoutes } from './sound-routes.ts';
 import { supervisionRoutes, type SupervisionApi } from './supervision-routes.ts';
+import { callbackRoutes, type CallbackRoutesDeps } from './callback-routes.ts';
 
 /** Everything the HTTP layer talks to. */
 export interface HttpDeps {
@@ -52,6 +53,8 @@ export interface HttpDeps {
   recordings?: RecordingsApi;
   /** `POST /api/calls/{id}/supervise`, `/api/supervisions…` (the `SupervisionService`). */
   supervisions?: SupervisionApi;
+  /** `/api/callbacks…` (the `CallbackService`, and which queues exist). */
+  callbacks?: { service: CallbackRoutesDeps['callbacks']; queueExists(name: string): boolean };
   /** Live call views: `GET /api/calls?queue=` (`listLiveCalls`). */
   liveCalls?: LiveCallsReader;
 }
@@ -85,6 +88,7 @@ export function createHttpApp(deps: HttpDeps): Express {
       ...(deps.liveCalls ? { liveCalls: deps.liveCalls } : {}),
     }));
   }
+  if (deps.callbacks) app.use('/api', callbackRoutes({ callbacks: deps.callbacks.service, queueExists: deps.callbacks.queueExists }));
   if (deps.supervisions) app.use('/api', supervisionRoutes({ supervisions: deps.supervisions, now, ...(deps.audit ? { audit: deps.audit } : {}) }));
   if (deps.audit) app.use('/api', auditRoutes({ audit: deps.audit }));
   app.use('/api', simRoutes(deps));

@@ -14,7 +14,12 @@ describe('callback routes', () => {
   before(async () => {
     rig = callbackRig({ script: ['busy', 'connected'] });
     const app = express();
-    app.use('/api', express.json(), callbackRoutes({ callbacks: rig.service }));
+    // Who is asking: `x-as: sue` is a supervisor of billing only; anything else the admin.
+    app.use('/api', (req, res, next) => {
+      res.locals.principal = req.get('x-as') === 'sue' ? { name: 'sue', role: 'supervisor', queues: ['billing'] } : { name: 'admin', role: 'admin', queues: '*' };
+      next();
+    });
+    app.use('/api', express.json(), callbackRoutes({ callbacks: rig.service, queueExists: (q) => q === 'billing' || q === 'support' }));
     app.use(notFoundHandler);
     app.use(errorHandler({ logger: silentLogger }));
     server = await serve(app);
@@ -28,10 +33,10 @@ describe('callback routes', () => {
   });
   after(() => server.close());
 
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -97,5 +102,55 @@ describe('callback routes', () => {
     const done = await call('POST', `/api/callbacks/${ids.done}/reschedule`, { at: '2026-11-24T10:30:00-05:00' });
     assert.equal(done.status, 409);
     assert.equal((await call('DELETE', '/api/callbacks/cb-nope')).status, 404);
+  });
+
+  it('a supervisor sees and acts on the callbacks of their queues only', async () => {
+    const sue = { 'x-as': 'sue' };
+    const listed = await call('GET', '/api/callbacks', undefined, sue);
+    assert.equal(listed.status, 200);
+    assert.deepEqual(listed.body.callbacks.map((c: any) => c.queue), ['billing']);
+    assert.equal((await call('GET', '/api/callbacks?queue=support', undefined, sue)).status, 403);
+    assert.equal((await call('GET', `/api/callbacks/${ids.booked}`, undefined, sue)).status, 200);
+    const other = await call('GET', `/api/callbacks/${ids.done}`, undefined, sue);
+    assert.equal(other.status, 403);
+    assert.equal(other.body.error.code, 'HOTLINE_ERR_FORBIDDEN');
+    assert.equal((await call('DELETE', `/api/callbacks/${ids.done}`, undefined, sue)).status, 403);
+    assert.equal((await call('POST', `/api/callbacks/${ids.done}/reschedule`, { at: '2026-11-24T10:30:00-05:00' }, sue)).status, 403);
+    assert.equal((await call('POST', '/api/callbacks', { number: '+12125550111', queue: 'support' }, sue)).status, 403);
+  });
+
+  it('POST /api/callbacks books a callback at a time, deferred to opening; idempotent by key; 4xx with reasons', async () => {
+    // Monday 09:00 New York; 21:30 that evening is after closing (billing opens 08:00–20:00): deferred to Tuesday 08:00.
+    const made = await call('POST', '/api/callbacks', { number: '(212) 555-0111', queue: 'billing', at: '2026-11-23T21:30:00-05:00', priority: 5 }, { 'idempotency-key': 'req-1' });
+    assert.equal(made.status, 201);
+    assert.equal(made.body.number, '+12125550111');
+    assert.equal(made.body.mode, 'scheduled');
+    assert.equal(made.body.state, 'scheduled');
+    assert.equal(made.body.priority, 5);
+    assert.equal(made.body.dueAt, '2026-11-24T13:00:00.000Z');
+    const again = await call('POST', '/api/callbacks', { number: '(212) 555-0111', queue: 'billing', at: '2026-11-23T21:30:00-05:00', priority: 5 }, { 'idempotency-key': 'req-1' });
+    assert.equal(again.status, 201);
+    assert.equal(again.body.id, made.body.id);
+    const now = await call('POST', '/api/callbacks', { number: '+13125550100', queue: 'support' });
+    assert.equal(now.status, 201);
+    assert.notEqual(now.body.id, made.body.id);
+
+    const cases: Array<[unknown, number, string]> = [
+      [{ queue: 'billing' }, 400, 'number'],
+      [{ number: '12; rm -rf /', queue: 'billing' }, 400, 'number'],
+      [{ number: '+12125550111', queue: 'nope' }, 404, 'queue'],
+      [{ number: '+12125550111', queue: 'billing', at: 'soon' }, 400, 'at'],
+      [{ number: '+12125550111', queue: 'billing', at: '2020-01-01T00:00:00Z' }, 400, 'at'],
+      [{ number: '+12125550111', queue: 'billing', priority: 1000 }, 400, 'priority'],
+      [{ number: '+12125550111', queue: 'billing', extra: 1 }, 400, 'extra'],
+    ];
+    for (const [body, status, field] of cases) {
+      const res = await call('POST', '/api/callbacks', body);
+      assert.equal(res.status, status, JSON.stringify(body));
+      assert.equal(res.body.error.details.field, field, JSON.stringify(body));
+    }
+    const premium = await call('POST', '/api/callbacks', { number: '+19005550100', queue: 'billing' });
+    assert.equal(premium.status, 403);
+    assert.equal(premium.body.error.code, 'HOTLINE_ERR_NUMBER_DENIED');
   });
 });

@@ -147,9 +147,14 @@ export class AcdService implements AcdApi, QueueHost {
   async join(request: { callId: string; queue: string; from: string; priority?: number; vars: Record<string, unknown> }): Promise<void> {
     const def = this.#queue(request.queue);
     if (await this.#takeOverEntry(request.callId, def.name, request.vars)) return;
-    const priority = callerPriority(def, request.from, request.vars, request.priority);
+    // A callback's own call enters with the callback's priority (and a missed kept place at its original time).
+    const cb = callbackEntry(request.vars, def.name);
+    const priority = cb?.priority ?? callerPriority(def, request.from, request.vars, request.priority);
     const now = this.#now();
-    const caller = await this.#deps.store.enqueue({ callId: request.callId, queue: def.name, priority, node: this.#deps.node }, now);
+    const caller = await this.#deps.store.enqueue(
+      { callId: request.callId, queue: def.name, priority, node: this.#deps.node, ...(cb?.enqueuedAt !== undefined ? { enqueuedAt: Math.min(now, cb.enqueuedAt) } : {}) },
+      now,
+    );
     this.#callerQueue.set(request.callId, caller.queue);
     this.#logger.info({ callId: request.callId, queue: caller.queue, priority, state: caller.state }, 'caller joined queue');
     this.#publish({ type: 'queue.joined', callId: request.callId, queue: caller.queue, priority, at: now });
@@ -608,3 +613,12 @@ export class AcdService implements AcdApi, QueueHost {
   }
 }
 
+/** `vars.callback` of a callback's own call joining the callback's queue: its priority and original place. */
+function callbackEntry(vars: Record<string, unknown>, queue: string): { priority?: number; enqueuedAt?: number } | undefined {
+  const cb = vars.callback as { queue?: unknown; priority?: unknown; enqueuedAt?: unknown } | undefined;
+  if (!cb || cb.queue !== queue) return undefined;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const priority = num(cb.priority);
+  const enqueuedAt = num(cb.enqueuedAt);
+  return { ...(priority !== undefined ? { priority } : {}), ...(enqueuedAt !== undefined ? { enqueuedAt } : {}) };
+}

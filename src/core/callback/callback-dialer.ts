@@ -13,8 +13,8 @@ export interface TelephonyDialerDeps {
   /** Tells when the callback's call reached an agent, and releases a kept place nobody answered for. */
   acd?: { on(listener: (event: { type: string; callId?: string }) => void): () => void; releaseCallbackEntry(entryId: string): Promise<void> };
   logger: Logger;
-  /** Caller ID presented to the customer (the line's number). */
-  lineNumber: string;
+  /** Caller ID presented to the customer (the line's number); default the PBX's. */
+  lineNumber?: string;
   /** Flow the answered leg runs. Default `callback`. */
   flowId?: string;
   /** How long the customer's phone rings. Default 30 s. */
@@ -47,7 +47,7 @@ export class TelephonyDialer implements Dialer {
     const entry = callback.id;
     const leg = await driver.originate({
       to: callback.number, // E.164, through the number policy
-      from: this.#deps.lineNumber,
+      ...(this.#deps.lineNumber ? { from: this.#deps.lineNumber } : {}),
       timeoutMs: this.#deps.ringTimeoutMs ?? 30_000,
       purpose: 'callback',
     });
@@ -63,7 +63,16 @@ export class TelephonyDialer implements Dialer {
       if (e.type === 'queue.answered' && e.callId === leg.id) connected = true;
     });
     try {
-      const vars: { callback: CallbackCallVars } = { callback: { id: callback.id, queue: callback.queue, entry } };
+      const vars: { callback: CallbackCallVars } = {
+        callback: {
+          id: callback.id,
+          queue: callback.queue,
+          entry,
+          priority: callback.priority,
+          // A kept place the customer missed is taken up again at the original place when they answer a retry.
+          ...(callback.mode === 'keep-place' ? { enqueuedAt: callback.enqueuedAt } : {}),
+        },
+      };
       const session = await this.#deps.calls.startOutbound(leg, this.#deps.flowId ?? 'callback', vars);
       await session.done;
     } finally {

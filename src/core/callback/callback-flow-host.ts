@@ -17,7 +17,12 @@ export interface KeepPlaceAcd {
 export interface CallbackCallVars {
   id: string;
   queue: string;
+  /** The ACD entry of a kept place (taken over by the call's queue step when still there). */
   entry: string;
+  /** The callback's priority: the call's queue step joins with it. */
+  priority?: number;
+  /** A kept place's original time in the ACD: a retry re-joins at that place. */
+  enqueuedAt?: number;
 }
 
 /**

@@ -107,6 +107,32 @@ export class CallbackService {
     return created;
   }
 
+  /**
+   * A callback at a chosen time (`POST /api/callbacks`: an agent or supervisor promised one),
+   * deferred to the queue's opening; no slot is reserved. Idempotent per `requestId`.
+   * Rejects with `HOTLINE_ERR_NUMBER_DENIED`, or `HOTLINE_ERR_BAD_REQUEST` (`details.reason`
+   * `past` or `closed`) for a time in the past or a queue that never opens.
+   */
+  async scheduleAt(request: { requestId: string; number: string; queue: string; at?: number; priority?: number }): Promise<CallbackRecord> {
+    const number = this.#numbers.check(request.number);
+    const now = this.#deps.clock.now();
+    const at = request.at ?? now;
+    if (at < now - 60_000) {
+      throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'the time must not be in the past', { field: 'at', reason: 'past', now: new Date(now).toISOString() });
+    }
+    const dueAt = deferToOpening(this.#deps.hoursOf(request.queue), Math.max(now, at));
+    if (dueAt === undefined) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', `queue ${request.queue} does not open in the next five weeks`, { field: 'queue', reason: 'closed' });
+    const policy = this.#deps.policy(request.queue);
+    const record = this.#newRecord({ callId: request.requestId, queue: request.queue, priority: request.priority ?? 0 }, number, now, {
+      mode: 'scheduled', state: 'scheduled', dueAt, enqueuedAt: now, expiresAt: dueAt + policy.expireAfterMs,
+    });
+    const existing = await this.#existing(record);
+    if (existing) return existing;
+    const { record: created, fresh } = await this.#create(record);
+    if (fresh) await this.#schedule(created.id, created.dueAt);
+    return created;
+  }
+
   /** The number in E.164 when callbacks may dial it; `HOTLINE_ERR_NUMBER_DENIED` otherwise. */
   checkNumber(raw: string): string {
     return this.#numbers.check(raw);

@@ -133,14 +133,23 @@ describe('CallbackService: attempts', () => {
     assert.equal(await rig.jobs.get(callbackJobId(cb.id)), undefined);
   });
 
-  it('busy then answered ends connected after two dials', async () => {
-    const rig = callbackRig({ script: ['busy', 'answered'] });
+  it('busy, answered without asking for an agent (a machine), then connected: three dials', async () => {
+    const rig = callbackRig({ script: ['busy', 'answered', 'connected'] });
     const cb = await rig.service.requestKeepPlace({ callId: 'call-1', number: NUMBER, queue: 'support', priority: 0 });
     await rig.service.dueNow(cb.id);
     const done = await rig.drain(cb.id);
-    assert.equal(rig.dials.length, 2);
+    assert.equal(rig.dials.length, 3);
     assert.equal(done.state, 'connected');
-    assert.deepEqual(done.attempts.map((a) => a.outcome), ['busy', 'answered']);
+    assert.deepEqual(done.attempts.map((a) => a.outcome), ['busy', 'answered', 'connected']);
+  });
+
+  it('answered every time but never asked for an agent ends no-answer', async () => {
+    const rig = callbackRig({ script: ['answered', 'answered', 'answered'] });
+    const cb = await rig.service.requestKeepPlace({ callId: 'call-1', number: NUMBER, queue: 'support', priority: 0 });
+    await rig.service.dueNow(cb.id);
+    const done = await rig.drain(cb.id);
+    assert.equal(rig.dials.length, 3);
+    assert.equal(done.state, 'no-answer');
   });
 
   it('failed attempts end failed; a throwing dialer counts as failed; declined ends cancelled', async () => {

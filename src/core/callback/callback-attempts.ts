@@ -10,8 +10,11 @@ import { lastFour } from './number-policy.ts';
 /** How long an attempt's once-mark outlives the callback's expiry. */
 const ONCE_GRACE_MS = 7 * 24 * 3600_000;
 
-/** Outcomes that mean the customer was reached. */
-const REACHED: readonly AttemptOutcome[] = ['connected', 'answered'];
+/**
+ * Outcomes that mean the customer was reached. `answered` is not one: an answering machine or
+ * a wrong person picks up and never asks for the agent, so the callback is tried again.
+ */
+const REACHED: readonly AttemptOutcome[] = ['connected'];
 
 /**
  * Runs deliveries of `callback.attempt` jobs. One job per callback (`callback:<id>`): while

@@ -50,6 +50,7 @@ import { CALLBACK_JOB_KIND } from './core/callback/callback-types.ts';
 import { TelephonyDialer } from './core/callback/callback-dialer.ts';
 import { CallbackFlowHost } from './core/callback/callback-flow-host.ts';
 import { createNumberPolicy } from './core/callback/number-policy.ts';
+import { OutboundLegs } from './core/call/outbound-legs.ts';
 
 /** Adapters a caller (tests, `simulate`) may supply instead of the ones the config picks. */
 export type AppOverrides = Partial<{
@@ -141,7 +142,9 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
   const callbackState: CallbackStore = callbackStore ?? new MemoryCallbackStore();
   const jobState: JobQueue = jobQueue ?? new MemoryJobQueue({ now: () => (overrides.clock ?? systemClock).now() });
 
-  const driver = overrides.driver ?? (await createDriver(config, sounds, logger));
+  // Every call Hotline places (agents, callbacks, supervisors) is listed by `GET /api/calls` while it is up.
+  const outbound = new OutboundLegs({ clock: overrides.clock ?? systemClock, driver: config.pbx });
+  const driver = outbound.track(overrides.driver ?? (await createDriver(config, sounds, logger)));
   const queues = new QueueRegistry({ dir: resolve(config.flowsDir, 'queues'), logger });
   const queueLoad = await queues.load();
   for (const d of queueLoad.diagnostics) (d.severity === 'error' ? logger.error : logger.warn).call(logger, { diagnostic: d }, formatDiagnostic(d));
@@ -271,6 +274,7 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     supervisions,
     callbacks: { service: callbacks, queueExists: (name) => queues.get(name) !== undefined },
     liveCalls: { list: (filter) => listLiveCalls(calls, acd, filter) },
+    outbound,
     now: () => clock.now(),
   });
 

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { hotlineError } from '../core/errors.ts';
 import type { CallView } from '../core/call/types.ts';
 import type { LiveCallView } from '../core/supervision/live-calls.ts';
+import type { OutboundLegView } from '../core/call/outbound-legs.ts';
 import { principalOf } from './auth.ts';
 import { QUEUE_NAME } from './agent-routes.ts';
 import { queueScope } from './roles.ts';
@@ -19,13 +20,21 @@ export interface LiveCallsReader {
   list(filter: { queue?: string; queues?: readonly string[] | '*' }): Promise<LiveCallView[]> | LiveCallView[];
 }
 
+/** Calls Hotline placed that are up now (`OutboundLegs`). */
+export interface OutboundReader {
+  list(): OutboundLegView[];
+  get(id: string): OutboundLegView | undefined;
+}
+
 /**
  * `GET /api/calls[?state=active|ended]`, `GET /api/calls?queue=billing` and
  * `GET /api/calls?view=live` (live views), `GET /api/calls/{id}`.
  *
- * Supervisors always get live views, limited to their queues.
+ * The plain listing also holds the calls Hotline placed (`"direction": "outbound"`, `to` = what
+ * was dialled, `leg` = `ringing` or `up`); one that runs a flow (an answered callback) is shown
+ * as that call. Supervisors always get live views, limited to their queues.
  */
-export function callRoutes(calls: CallsReader, options: { liveCalls?: LiveCallsReader } = {}): Router {
+export function callRoutes(calls: CallsReader, options: { liveCalls?: LiveCallsReader; outbound?: OutboundReader } = {}): Router {
   const router = Router();
   router.get('/calls', async (req, res) => {
     const principal = principalOf(res);
@@ -39,7 +48,12 @@ export function callRoutes(calls: CallsReader, options: { liveCalls?: LiveCallsR
     if (view !== undefined && view !== 'live') throw hotlineError('HOTLINE_ERR_BAD_REQUEST', '`view` must be `live`', { field: 'view' });
     const live = queue !== undefined || view === 'live' || principal.role !== 'admin';
     if (!live) {
-      res.json({ calls: await calls.listCalls(state ? { state } : undefined) });
+      const listed: Array<CallView | OutboundLegView> = await calls.listCalls(state ? { state } : undefined);
+      if (state !== 'ended' && options.outbound) {
+        const withFlow = new Set(listed.map((c) => c.id));
+        listed.push(...options.outbound.list().filter((o) => !withFlow.has(o.id)));
+      }
+      res.json({ calls: listed });
       return;
     }
     if (state !== undefined) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', '`state` does not go with live views (they are active calls)', { field: 'state' });
@@ -50,7 +64,7 @@ export function callRoutes(calls: CallsReader, options: { liveCalls?: LiveCallsR
     res.json({ calls: scope === '*' ? views : views.filter((v) => v.queue !== undefined && scope.includes(v.queue)) });
   });
   router.get('/calls/:id', async (req, res) => {
-    const call = await calls.getCall(req.params.id);
+    const call = (await calls.getCall(req.params.id)) ?? options.outbound?.get(req.params.id);
     if (!call) throw hotlineError('HOTLINE_ERR_NO_SUCH_CALL', `no call ${req.params.id}`, { callId: req.params.id });
     res.json(call);
   });

@@ -13,7 +13,7 @@ import type { AuditLog } from '../ports/audit.ts';
 import { agentRoutes } from './agent-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { apiAuth } from './auth.ts';
-import { callRoutes, type CallsReader, type LiveCallsReader } from './call-routes.ts';
+import { callRoutes, type CallsReader, type LiveCallsReader, type OutboundReader } from './call-routes.ts';
 import { demoCrmRoutes } from './demo-crm-routes.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { eventStreamRoutes } from './event-stream.ts';
@@ -55,6 +55,8 @@ export interface HttpDeps {
   supervisions?: SupervisionApi;
   /** `/api/callbacks…` (the `CallbackService`, and which queues exist). */
   callbacks?: { service: CallbackRoutesDeps['callbacks']; queueExists(name: string): boolean };
+  /** Calls Hotline placed, listed by `GET /api/calls` besides the calls running flows. */
+  outbound?: OutboundReader;
   /** Live call views: `GET /api/calls?queue=` (`listLiveCalls`). */
   liveCalls?: LiveCallsReader;
 }
@@ -81,7 +83,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     express.json({ limit: '64kb' }),
     authorize({ ...(deps.audit ? { audit: deps.audit } : {}), now, ...(acd ? { agentQueues: (id: string) => agentQueues(acd, id) } : {}) }),
   );
-  app.use('/api', callRoutes(deps.calls, deps.liveCalls ? { liveCalls: deps.liveCalls } : {}));
+  app.use('/api', callRoutes(deps.calls, { ...(deps.liveCalls ? { liveCalls: deps.liveCalls } : {}), ...(deps.outbound ? { outbound: deps.outbound } : {}) }));
   if (deps.recordings && deps.audit) {
     app.use('/api', recordingRoutes({
       recordings: deps.recordings, audit: deps.audit, calls: deps.calls, now,

@@ -216,6 +216,7 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     driver,
     calls,
     acd,
+    connectOf: (queue) => queues.get(queue)?.callback.connect,
     logger,
     ringTimeoutMs: config.callbackRingSeconds * 1000,
     ...(config.callbackCallerId ? { lineNumber: config.callbackCallerId } : {}),
@@ -239,6 +240,7 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
     numbers: createNumberPolicy(config.callbackAllow),
   });
   acd.useCallbacks({ due: (id) => callbacks.dueNow(id) });
+  callbacks.usePlaces(acd); // a cancelled or expired kept place leaves the ACD line
   calls.useCallbacks(new CallbackFlowHost({ callbacks, acd, onRescheduled: dialer.markRescheduled }));
   const jobs = new JobRunner({ queue: jobState, clock, logger, node, leaseMs: config.jobLeaseSeconds * 1000, batch: config.callbackConcurrency });
   jobs.handle(CALLBACK_JOB_KIND, callbacks.attemptHandler);

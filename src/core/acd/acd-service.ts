@@ -8,6 +8,7 @@ import type { CallView } from '../call/types.ts';
 import type { AcdApi, AcdEvent, AgentView, QueueView } from './acd-api.ts';
 import { AgentLegs, type AgentLegOutcome } from './agent-offers.ts';
 import { callerPriority } from './caller-priority.ts';
+import { CallbackConnector, type CallbackAgent, type CallbackRingRequest } from './callback-connect.ts';
 import { collectLiveCallers, type AcdConnection, type LiveCaller } from './live-callers.ts';
 import { agentView, estimatedWaitSeconds, queueView } from './figures.ts';
 import type { QueueDefinition } from './queue-definition.ts';
@@ -23,6 +24,7 @@ export const CALLBACK_HOLD_MS = 120_000;
 
 /** What the ACD tells callbacks: a kept place reached the front (an agent is held for it). */
 export interface CallbackTurns {
+  /** Resolves with the callback as it is now (`state`, `dueAt`): the ACD holds the agent only while it is being dialled. */
   due(callbackId: string): Promise<unknown>;
 }
 
@@ -82,11 +84,25 @@ export class AcdService implements AcdApi, QueueHost {
   #unwatch: (() => void) | undefined;
   #recording: QueueRecording | undefined;
   #callbacks: CallbackTurns | undefined;
+  readonly #connector: CallbackConnector;
 
   constructor(deps: AcdServiceDeps) {
     this.#deps = deps;
     this.#logger = deps.logger.child({ component: 'acd', node: deps.node });
     this.#legs = new AgentLegs(deps.driver, this.#logger);
+    this.#connector = new CallbackConnector({
+      store: deps.store, legs: this.#legs, logger: this.#logger, node: deps.node, inbox: CALLBACK_INBOX,
+      queue: (name) => deps.queues.get(name),
+      now: () => this.#now(),
+      publish: (event) => this.#publish(event),
+      route: (queue) => this.#route(queue),
+      routeAgent: (agentId) => this.#routeAgent(agentId),
+      track: (callId, queue) => void (queue ? this.#callerQueue.set(callId, queue) : this.#callerQueue.delete(callId)),
+      onAgentLeg: (offer, agentId, outcome, leg) => this.#onAgentLeg(offer, agentId, outcome, leg),
+      connect: (callId) => this.connect(callId),
+      leave: (callId, reason) => this.leave(callId, reason),
+      hangupLeg: async (legId) => void (await deps.driver.getLeg(legId)?.hangup('normal').catch(() => undefined)),
+    });
     if (deps.recordings) this.useRecordings(deps.recordings);
   }
 
@@ -117,6 +133,21 @@ export class AcdService implements AcdApi, QueueHost {
   /** A callback entry leaves the line (its customer did not answer): a held agent is released without a miss. */
   async releaseCallbackEntry(entryId: string): Promise<void> {
     await this.leave(entryId, 'left');
+  }
+
+  /** Agent-first callbacks: rings the agent(s) for a kept place; resolves with the one who answered (see {@link CallbackConnector}). */
+  ringForCallback(request: CallbackRingRequest): Promise<CallbackAgent | undefined> {
+    return this.#connector.ringForCallback(request);
+  }
+
+  /** Agent-first callbacks: the customer answered; bridges them to the reserved agent. False when the place or agent is gone. */
+  connectCallback(entryId: string, agent: CallbackAgent, customerLeg: CallLeg): Promise<boolean> {
+    return this.#connector.connectCallback(entryId, agent, customerLeg);
+  }
+
+  /** Agent-first callbacks: the customer was not reached; hangs up the agent (available again, no wrap-up) and releases the place. */
+  releaseCallbackAgent(entryId: string, agent: CallbackAgent): Promise<void> {
+    return this.#connector.releaseCallbackAgent(entryId, agent);
   }
 
   /** Pushes the queue definitions to the store and starts the sweep. */
@@ -168,6 +199,7 @@ export class AcdService implements AcdApi, QueueHost {
 
   async leave(callId: string, reason: 'abandoned' | 'completed' | 'timeout' | 'left'): Promise<void> {
     this.#clearMaxWait(callId);
+    this.#connector.entryLeft(callId);
     const queueName = this.#callerQueue.get(callId);
     this.#callerQueue.delete(callId);
     const def = queueName ? this.#deps.queues.get(queueName) : undefined;
@@ -366,11 +398,23 @@ export class AcdService implements AcdApi, QueueHost {
       await this.leave(offer.callId, 'left');
       return;
     }
+    if (this.#connector.takeTurn(offer)) return; // an agent-first attempt here waits for this place's agent
     const now = this.#now();
     await this.#deps.store.extendOffer(offer.offerId, now + CALLBACK_HOLD_MS);
     for (const agentId of offer.agentIds) this.#publish({ type: 'agent.state', agentId, state: 'offered', at: now });
     this.#logger.info({ entryId: offer.callId, callbackId, agentIds: offer.agentIds, queue: offer.queue }, 'kept place reached the front; calling the customer');
-    await this.#callbacks.due(callbackId);
+    const due = (await this.#callbacks.due(callbackId).catch((err: unknown) => {
+      this.#logger.warn({ err: String(err), callbackId }, 'callback turn failed');
+      return undefined;
+    })) as { state?: unknown; dueAt?: unknown } | undefined;
+    // Hold the agent only for a customer being dialled now: a callback cancelled or expired
+    // meanwhile, or one deferred to the queue's opening, frees the agent and leaves the line
+    // (a deferred one re-joins at its original place when the customer answers at opening).
+    const dialling = due?.state === 'dialing' || (due?.state === 'scheduled' && typeof due.dueAt === 'number' && due.dueAt <= this.#now());
+    if (!dialling) {
+      this.#logger.info({ entryId: offer.callId, callbackId, state: due?.state }, 'kept place not dialled now; releasing its agent');
+      await this.leave(offer.callId, 'left');
+    }
   }
 
   /**

@@ -118,10 +118,13 @@ export class CallbackAttempts {
 
   async #expire(id: string): Promise<void> {
     const now = this.#deps.clock.now();
-    const { changed } = await mutate(this.#deps.store, id, (r) =>
+    const { record, changed } = await mutate(this.#deps.store, id, (r) =>
       !isFinalCallbackState(r.state) && r.state !== 'dialing' && now >= r.expiresAt ? final({ ...r, updatedAt: now }, 'expired') : undefined,
     );
-    if (changed) this.#log.info({ callbackId: id, state: 'expired', outcome: 'expired' }, 'callback outcome');
+    if (!changed) return;
+    this.#log.info({ callbackId: id, state: 'expired', outcome: 'expired' }, 'callback outcome');
+    // A kept place that never reached the front leaves the line with it.
+    if (record.mode === 'keep-place') await this.#deps.places?.releaseCallbackEntry(id);
   }
 
   /** The job's next run, from the record as it is now. */

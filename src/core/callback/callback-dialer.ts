@@ -3,6 +3,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { CallLeg, LegEvent, TelephonyDriver } from '../../ports/telephony.ts';
 import type { CallSessionHandle } from '../call/call-session.ts';
 import { hotlineError } from '../errors.ts';
+import { dialAgentFirst, type AgentFirstAcd } from './agent-first-dialer.ts';
 import type { CallbackCallVars } from './callback-flow-host.ts';
 import type { Dialer, DialOutcome } from './callback-types.ts';
 
@@ -11,7 +12,9 @@ export interface TelephonyDialerDeps {
   driver: TelephonyDriver;
   calls: { startOutbound(leg: CallLeg, flowId: string, vars: Record<string, unknown>): Promise<CallSessionHandle> };
   /** Tells when the callback's call reached an agent, and releases a kept place nobody answered for. */
-  acd?: { on(listener: (event: { type: string; callId?: string }) => void): () => void; releaseCallbackEntry(entryId: string): Promise<void> };
+  acd?: { on(listener: (event: { type: string; callId?: string }) => void): () => void; releaseCallbackEntry(entryId: string): Promise<void> } & Partial<AgentFirstAcd>;
+  /** The queue's `callback.connect`: `agent-first` rings the agent held for a kept place before dialling the customer. */
+  connectOf?(queue: string): 'customer-first' | 'agent-first' | undefined;
   logger: Logger;
   /** Caller ID presented to the customer (the line's number); default the PBX's. */
   lineNumber?: string;
@@ -42,8 +45,16 @@ export class TelephonyDialer implements Dialer {
   };
 
   async dial(callback: CallbackRecord, attempt: number): Promise<DialOutcome> {
-    const { driver, logger } = this.#deps;
+    const { driver, logger, acd } = this.#deps;
     if (!driver.originate) throw hotlineError('HOTLINE_ERR_UNSUPPORTED', `the ${driver.name} driver cannot place calls`);
+    if (callback.mode === 'keep-place' && this.#deps.connectOf?.(callback.queue) === 'agent-first' && acd?.ringForCallback && acd.connectCallback && acd.releaseCallbackAgent) {
+      const agentFirst: AgentFirstAcd = {
+        ringForCallback: acd.ringForCallback.bind(acd),
+        connectCallback: acd.connectCallback.bind(acd),
+        releaseCallbackAgent: acd.releaseCallbackAgent.bind(acd),
+      };
+      return dialAgentFirst({ ...this.#deps, acd: agentFirst }, callback, attempt);
+    }
     const entry = callback.id;
     const leg = await driver.originate({
       to: callback.number, // E.164, through the number policy
@@ -58,11 +69,13 @@ export class TelephonyDialer implements Dialer {
       await this.#deps.acd?.releaseCallbackEntry(entry);
       return outcome;
     }
-    let connected = false;
-    const off = this.#deps.acd?.on((e) => {
-      if (e.type === 'queue.answered' && e.callId === leg.id) connected = true;
-    });
-    try {
+    // The attempt is over once an agent answers: the conversation is not part of it, and a
+    // node dying mid-conversation must not count it as interrupted and ring the customer again.
+    let off: (() => void) | undefined;
+    const ended = await new Promise<'connected' | 'ended'>((resolve, reject) => {
+      off = this.#deps.acd?.on((e) => {
+        if (e.type === 'queue.answered' && e.callId === leg.id) resolve('connected');
+      });
       const vars: { callback: CallbackCallVars } = {
         callback: {
           id: callback.id,
@@ -73,15 +86,23 @@ export class TelephonyDialer implements Dialer {
           ...(callback.mode === 'keep-place' ? { enqueuedAt: callback.enqueuedAt } : {}),
         },
       };
-      const session = await this.#deps.calls.startOutbound(leg, this.#deps.flowId ?? 'callback', vars);
-      await session.done;
-    } finally {
-      off?.();
+      this.#deps.calls.startOutbound(leg, this.#deps.flowId ?? 'callback', vars).then(
+        (session) => session.done.then(() => resolve('ended')),
+        (err: unknown) => {
+          // No flow to run (a deployment without flows/callback.yaml): do not leave the customer on a silent line.
+          void leg.hangup().catch(() => undefined);
+          reject(err);
+        },
+      );
+    }).finally(() => off?.());
+    const rescheduled = this.#rescheduled.delete(leg.id);
+    if (ended === 'connected') {
+      logger.info({ callbackId: callback.id, attempt, callId: leg.id }, 'callback connected to an agent');
+      return 'connected';
     }
     // A place nobody took over (the customer chose another time or hung up) frees its agent.
     await this.#deps.acd?.releaseCallbackEntry(entry);
-    const rescheduled = this.#rescheduled.delete(leg.id);
-    return connected ? 'connected' : rescheduled ? 'rescheduled' : 'answered';
+    return rescheduled ? 'rescheduled' : 'answered';
   }
 }
 

@@ -54,9 +54,7 @@ export class CallbackFlowHost implements CallbackHost {
       case 'book': {
         if (!r.slotKey) throw hotlineError('HOTLINE_ERR_BAD_REQUEST', 'no slot chosen');
         if (own) {
-          const slot = (await this.#callbacks.offerSlots(own.queue, SLOT_COUNT * 4)).find((s) => s.key === r.slotKey);
-          if (!slot) throw hotlineError('HOTLINE_ERR_SLOT_FULL', 'the slot is no longer offered', { slotKey: r.slotKey });
-          await this.#callbacks.reschedule(own.id, slot.start);
+          await this.#callbacks.rescheduleToSlot(own.id, r.slotKey);
           this.#onRescheduled?.(r.callId);
           return { callbackId: own.id };
         }

@@ -12,12 +12,15 @@ import {
   type BookRequest,
   type CallbackServiceDeps,
   type KeepPlaceRequest,
+  type KeptPlaces,
 } from './callback-types.ts';
 import { createNumberPolicy, lastFour, normaliseNumber, type NumberPolicy } from './number-policy.ts';
 import { ALWAYS_OPEN, nextSlots } from './slots.ts';
 
 /** Slots computed (before capacity filtering) when looking for a key or filling an offer. */
 const SLOT_LOOKAHEAD = 32;
+/** A callback moved to a slot under way is not due sooner than this. */
+export const RESCHEDULE_MIN_DELAY_MS = 15 * 60_000;
 
 /**
  * Callbacks: a caller in a queue hangs up and is called back, keeping their place or at a slot
@@ -41,11 +44,16 @@ export class CallbackService {
   readonly attemptHandler: JobHandler;
 
   constructor(deps: CallbackServiceDeps) {
-    this.#deps = deps;
+    this.#deps = { ...deps }; // our own copy: usePlaces completes it later
     this.#numbers = deps.numbers ?? createNumberPolicy();
     this.#log = deps.logger.child({ component: 'callback' });
-    this.#attempts = new CallbackAttempts(deps, this.#log);
+    this.#attempts = new CallbackAttempts(this.#deps, this.#log);
     this.attemptHandler = (job) => this.#attempts.run(job);
+  }
+
+  /** Where kept places live (the ACD, built after this service): cancelled or expired ones leave the line. */
+  usePlaces(places: KeptPlaces): void {
+    this.#deps.places = places;
   }
 
   /**
@@ -171,6 +179,8 @@ export class CallbackService {
     });
     await this.#deps.jobs.cancel(callbackJobId(id)); // a claimed job sees the cancel when it plans
     if (record.slot && record.slot.end > now) await this.#deps.store.releaseSlot(record.queue, record.slot.key);
+    // A kept place still in line must not be counted, nor hold an agent when it reaches the front.
+    if (record.mode === 'keep-place') await this.#deps.places?.releaseCallbackEntry(record.id);
     this.#log.info({ callbackId: id, state: 'cancelled', outcome: 'cancelled' }, 'callback outcome');
     return record;
   }
@@ -204,6 +214,44 @@ export class CallbackService {
     if (released && released.end > now) await this.#deps.store.releaseSlot(record.queue, released.key);
     await this.#schedule(id, record.dueAt);
     this.#log.info({ callbackId: id, dueAt: record.dueAt }, 'callback rescheduled');
+    return record;
+  }
+
+  /**
+   * The customer, on the callback's own call, picks one of {@link CallbackService.offerSlots}:
+   * the callback takes a place in that slot (leaving any slot it had) and its next attempt is due
+   * at the slot's start, or {@link RESCHEDULE_MIN_DELAY_MS} from now for a slot under way ("within
+   * the hour" must not ring them again the moment they hang up). Its expiry moves with it: the
+   * customer chose a time we offered. `HOTLINE_ERR_SLOT_FULL` when the slot is full or no longer
+   * offered; `HOTLINE_ERR_ILLEGAL_STATE` when final.
+   */
+  async rescheduleToSlot(id: string, slotKey: string): Promise<CallbackRecord> {
+    const now = this.#deps.clock.now();
+    const current = await this.get(id);
+    if (isFinalCallbackState(current.state)) throw finalError(current);
+    const slot = (await this.offerSlots(current.queue, SLOT_LOOKAHEAD)).find((s) => s.key === slotKey);
+    if (!slot) throw hotlineError('HOTLINE_ERR_SLOT_FULL', 'the slot is full or no longer offered', { slotKey });
+    const policy = this.#deps.policy(current.queue);
+    const same = current.slot?.key === slot.key;
+    if (!same && !(await this.#deps.store.reserveSlot(current.queue, slot.key, policy.capacity))) {
+      throw hotlineError('HOTLINE_ERR_SLOT_FULL', `slot "${slot.label}" is full`, { slotKey });
+    }
+    const dueAt = deferToOpening(this.#deps.hoursOf(current.queue), Math.max(slot.start, now + RESCHEDULE_MIN_DELAY_MS)) ?? slot.start;
+    let released: CallbackSlot | undefined;
+    let record: CallbackRecord;
+    try {
+      ({ record } = await mutate(this.#deps.store, id, (r) => {
+        if (isFinalCallbackState(r.state)) throw finalError(r);
+        released = r.slot && r.slot.key !== slot.key ? r.slot : undefined;
+        return { ...r, slot, state: 'scheduled', dueAt, expiresAt: Math.max(r.expiresAt, dueAt + policy.expireAfterMs), updatedAt: now };
+      }));
+    } catch (err) {
+      if (!same) await this.#deps.store.releaseSlot(current.queue, slot.key);
+      throw err;
+    }
+    if (released && released.end > now) await this.#deps.store.releaseSlot(record.queue, released.key);
+    await this.#schedule(id, record.dueAt);
+    this.#log.info({ callbackId: id, dueAt: record.dueAt, slotKey: slot.key }, 'callback rescheduled');
     return record;
   }
 

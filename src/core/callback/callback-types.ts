@@ -45,6 +45,12 @@ export interface CallbackPolicy {
   expireAfterMs: number;
 }
 
+/** Where kept places live (the ACD): a keep-place callback that ends while queued leaves the line. */
+export interface KeptPlaces {
+  /** Takes the kept place `entryId` (the callback's id) out of the ACD; a no-op when it is gone. */
+  releaseCallbackEntry(entryId: string): Promise<void>;
+}
+
 /** What {@link CallbackService} needs: ports only. */
 export interface CallbackServiceDeps {
   store: CallbackStore;
@@ -57,6 +63,8 @@ export interface CallbackServiceDeps {
   policy(queue: string): CallbackPolicy;
   /** Default: {@link createNumberPolicy} with the default allowlist. */
   numbers?: NumberPolicy;
+  /** The ACD's kept places (or set later with `CallbackService.usePlaces`). */
+  places?: KeptPlaces;
   /** Callback id of a call's request (default: `cb-` + a hash of the call id, so a replayed request finds its callback). */
   idFor?(callId: string): string;
 }

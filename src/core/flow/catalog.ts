@@ -306,6 +306,7 @@ export const flowSetup = setup({
     callbackSlotKey: ({ context, event }, params: { key: string; index: number }) =>
       event.type === 'call.dtmf' && event.digit === params.key && (context.callback?.slots.length ?? 0) > params.index,
     digitsFull: ({ context }, params: { max: number }) => context.digits.length >= params.max,
+    isCallbackCall: ({ context }) => typeof (context.vars.callback as { id?: unknown } | undefined)?.id === 'string',
     queueTimeoutIs: ({ event }, params: { action: string }) => event.type === 'queue.timeout' && event.action === params.action,
     isPendingQueueStatus: ({ context, event }) => event.type === 'queue.status' && event.checkId === context.pending,
   },

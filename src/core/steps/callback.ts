@@ -41,7 +41,9 @@ export const compileCallback: StepCompiler<CallbackStep> = (stepId, step, ctx) =
     { guard: 'isPendingCallback', target: error, actions: ['storeError'] },
   ];
   const states: Record<string, StateConfig> = {
-    confirm: keyMenu(ctx, stepId, ['callback-number-is', { digits: '${call.from}' }, 'callback-confirm-number'], `${timerId}:confirm`, error, [
+    // On a callback's own call the caller ID is our line and the callback has its number: no confirmation.
+    start: { always: [{ guard: 'isCallbackCall', target: next }, { target: `#${id}.confirm` }] },
+    confirm: keyMenu(ctx, stepId, 'confirm', ['callback-number-is', { digits: '${call.from}' }, 'callback-confirm-number'], `${timerId}:confirm`, error, [
       { guard: { type: 'digitIs', params: { key: '1' } }, target: next },
       { guard: { type: 'digitIs', params: { key: '2' } }, target: `#${id}.enter` },
     ]),
@@ -61,7 +63,8 @@ export const compileCallback: StepCompiler<CallbackStep> = (stepId, step, ctx) =
         'call.dtmf': [
           { guard: { type: 'digitIs', params: { key: '#' } }, target: next, actions: ['callbackUseDigits'] },
           { guard: { type: 'digitsFull', params: { max: MAX_NUMBER_DIGITS } }, target: `#${id}.denied` },
-          { target: `#${id}.enter.wait`, reenter: true, actions: [{ type: 'collectDigit', params: { terminator: null } }] },
+          // Not `reenter`: that would re-enter `enter`, whose entry clears the digits; `wait` is re-entered anyway (its timer restarts).
+          { target: `#${id}.enter.wait`, actions: [{ type: 'collectDigit', params: { terminator: null } }] },
         ],
       },
     },
@@ -120,7 +123,7 @@ export const compileCallback: StepCompiler<CallbackStep> = (stepId, step, ctx) =
   }
   return {
     ...base,
-    initial: 'confirm',
+    initial: 'start',
     exit: ['stopPlay', 'clearPending', 'callbackClear', ...(step.action === 'keep-place' ? [{ type: 'callbackAbandon', params: { queue } }] : [])],
     states,
   };
@@ -144,7 +147,7 @@ function pendingStates(stepId: string, step: CallbackStep, ctx: StepCompileConte
           ],
         },
       },
-      ask: keyMenu(ctx, stepId, 'callback-pending', `${id}:key:pending`, `#${id}.keep`, [
+      ask: keyMenu(ctx, stepId, 'ask', 'callback-pending', `${id}:key:pending`, `#${id}.keep`, [
         { guard: { type: 'digitIs', params: { key: '1' } }, target: `#${id}.keep` },
         { guard: { type: 'digitIs', params: { key: '2' } }, target: `#${id}.cancelling` },
       ]),
@@ -158,15 +161,13 @@ function pendingStates(stepId: string, step: CallbackStep, ctx: StepCompileConte
   };
 }
 
-/** A prompt with barge-in, then a wait for a key; `dtmf` transitions are live throughout. */
-function keyMenu(ctx: StepCompileContext, stepId: string, prompt: Parameters<typeof promptState>[2], timerId: string, onTimeout: string, dtmf: unknown[]): StateConfig {
+/** A prompt with barge-in, then a wait for a key; `dtmf` transitions are live throughout. `key`: the state's key in the step. */
+function keyMenu(ctx: StepCompileContext, stepId: string, key: string, prompt: Parameters<typeof promptState>[2], timerId: string, onTimeout: string, dtmf: unknown[]): StateConfig {
   const id = ctx.id(stepId);
-  const self = `${id}.${timerId.split(':').at(-1)}`;
   return {
-    id: self,
     initial: 'prompt',
     states: {
-      prompt: promptState(ctx, stepId, prompt, `#${self}.wait`, { bargeIn: true }),
+      prompt: promptState(ctx, stepId, prompt, `#${id}.${key}.wait`, { bargeIn: true }),
       wait: waitState(timerId, onTimeout),
     },
     on: { 'call.dtmf': dtmf },

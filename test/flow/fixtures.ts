@@ -109,7 +109,12 @@ steps:
     queue: support
     maxWait: 2m
     prompt: hold-music
+    callback: { after: 30s, key: "1", goto: keep-place }
     on: { done: goodbye, timeout: voicemail, error: voicemail }
+  keep-place:
+    type: callback
+    action: keep-place
+    on: { done: goodbye, error: operator }
   voicemail:
     type: voicemail
     prompt: leave-message
@@ -120,7 +125,12 @@ steps:
   closed:
     type: play
     prompt: closed
-    on: { done: goodbye }
+    on: { done: book-callback }
+  book-callback:
+    type: callback
+    action: book
+    queue: support
+    on: { done: goodbye, full: voicemail, error: voicemail }
   goodbye:
     type: hangup
     prompt: goodbye
@@ -151,6 +161,9 @@ steps:
 export const SOUND_NAMES = [
   'welcome', 'recorded-notice', 'main-menu', 'no-input', 'no-match', 'beep', 'thanks', 'hold-music',
   'leave-message', 'closed', 'goodbye', 'billing-intro',
+  // played by `callback` steps and the queue step's offer
+  'callback-keep-place', 'callback-number-is', 'callback-confirm-number', 'callback-enter-number', 'callback-number-denied',
+  'callback-place-kept', 'callback-slots-intro', 'callback-booked', 'callback-no-slots',
 ];
 
 /** A sound library over a fixed list of names. */

@@ -40,6 +40,7 @@ describe('flow schema', () => {
     return: '{ type: return }',
     hangup: '{ type: hangup }',
     group: '{ type: group, start: z, steps: { z: { type: hangup } } }',
+    callback: '{ type: callback, action: pending }',
   };
   for (const [kind, yaml] of Object.entries(minimal)) {
     it(`accepts a minimal ${kind} step and rejects an unknown field on it`, () => {

@@ -29,6 +29,7 @@ import { ariFarEnd, eslFarEnd, simFarEnd, type FarEnd, type FarEndFactory } from
 import { loadShippedFlows, loadShippedSounds } from '../support/shipped-flows.ts';
 import { generateWalks, transitionRecorder, type Walk } from '../support/flow-paths.ts';
 import { ScriptedQueues } from '../support/scripted-queues.ts';
+import { ScriptedCallbacks } from '../support/scripted-callbacks.ts';
 
 /** A memory store that remembers every record it was given: what a crash at any moment leaves. */
 class HistoryStore extends MemorySessionStore {
@@ -45,6 +46,16 @@ const sounds = await loadShippedSounds();
 const TEST_NUMBER = '+15550009999';
 const CALLER = '+15555550100';
 const INPUT = { callId: 'x', from: CALLER, to: TEST_NUMBER, settings: {} };
+type Input = typeof INPUT & { vars?: Record<string, unknown> };
+
+/**
+ * The inputs a flow's paths are generated from. A callback's own call (`flows/callback.yaml`)
+ * starts with the dialer's `vars.callback`, once for each queue its branch tells apart.
+ */
+function inputsOf(flowId: string): Input[] {
+  if (flowId !== 'callback') return [INPUT];
+  return ['billing', 'support'].map((queue) => ({ ...INPUT, vars: { callback: { id: 'cb-1', queue, entry: 'cb-1', priority: 0 } } }));
+}
 
 /** Start times that make a business-hours check come out a given way (America/New_York). */
 const START_AT: Record<string, number> = {
@@ -54,7 +65,7 @@ const START_AT: Record<string, number> = {
 };
 
 /** Replays one walk on a far end; resolves with the state the call ends in. */
-async function replay(factory: FarEndFactory, flow: CompiledFlow, route: Walk, recorder: ReturnType<typeof transitionRecorder>): Promise<unknown> {
+async function replay(factory: FarEndFactory, flow: CompiledFlow, route: Walk, recorder: ReturnType<typeof transitionRecorder>, input: Input): Promise<unknown> {
   const walk = route.events;
   const crashes = [...route.crashes];
   const store = new HistoryStore();
@@ -76,6 +87,8 @@ async function replay(factory: FarEndFactory, flow: CompiledFlow, route: Walk, r
     transferAllow: walk.some((e) => e.type === 'transfer.failed') ? ['^$'] : ['.*'],
     inspect: (ev) => recorder.inspect(ev),
     queues: new ScriptedQueues(walk),
+    callbacks: new ScriptedCallbacks(walk),
+    ...(input.vars ? { vars: input.vars } : {}),
     // A `record` step that fails is one whose node records nothing.
     ...(walk.some((e) => e.type === 'recording.error')
       ? {}
@@ -138,10 +151,10 @@ async function perform(far: FarEnd, event: FlowEvent, crashes: Walk['crashes'], 
 }
 
 /** Transitions the pure model takes along `selected` walks. */
-function modelCoverage(machine: AnyStateMachine, selected: Walk[]): Set<string> {
+function modelCoverage(machine: AnyStateMachine, selected: Array<Walk & { input: Input }>): Set<string> {
   const recorder = transitionRecorder(machine);
   for (const walk of selected) {
-    const actor = createActor(machine, { input: INPUT as never, inspect: (ev) => recorder.inspect(ev) });
+    const actor = createActor(machine, { input: walk.input as never, inspect: (ev) => recorder.inspect(ev) });
     actor.start();
     for (const event of walk.events) actor.send(event as never);
     actor.stop();
@@ -154,7 +167,7 @@ const needsSpeech = (w: Walk) => w.events.some((e) => e.type === 'call.speech');
 function coverOn(name: string, factory: FarEndFactory, speech: boolean, source: LoadedFlow): void {
   it(`covers every transition of ${source.file} on ${name}`, async () => {
     const compiled = compileFlow(source, (id) => loaded.find((l) => l.doc.id === id));
-    const { walks } = generateWalks(compiled.machine, INPUT);
+    const walks = inputsOf(source.doc.id).flatMap((input) => generateWalks(compiled.machine, input).walks.map((w) => ({ ...w, input })));
     const recorder = transitionRecorder(compiled.machine);
     // Drivers without speech recognition cannot say anything: their walks that need speech are
     // left out here, and only the transitions nothing but those walks reach may stay untaken.
@@ -164,7 +177,7 @@ function coverOn(name: string, factory: FarEndFactory, speech: boolean, source: 
     if (!speech) assert.ok(exempt.every((k) => k.includes('call.speech')), `speech-only exemptions must be speech transitions: ${exempt.join(', ')}`);
     assert.ok(kept.length > 0);
     for (const walk of kept) {
-      const state = await replay(factory, compiled, walk, recorder);
+      const state = await replay(factory, compiled, walk, recorder, walk.input);
       if (!walk.awaitsEffect) {
         assert.deepEqual(state, walk.expected, `${name} ended elsewhere than the model after ${walk.events.map((e) => e.type).join(', ')}`);
       }

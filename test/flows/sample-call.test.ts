@@ -54,7 +54,7 @@ function sampleCall(name: string, factory: FarEndFactory): void {
       const ended = await far.calls.getCall(id);
       assert.equal(ended?.state, 'ended');
       assert.equal(ended?.outcome, 'caller-hangup');
-      assert.deepEqual(ended?.path.slice(0, 7), ['record-call', 'welcome', 'check-hours', 'main-menu', 'order-status', 'order-status/enter-order', 'order-status/lookup-order']);
+      assert.deepEqual(ended?.path.slice(0, 8), ['record-call', 'welcome', 'pending-callback', 'check-hours', 'main-menu', 'order-status', 'order-status/enter-order', 'order-status/lookup-order']);
       assert.deepEqual(await far.leftovers(), [], 'nothing of the call left on the PBX');
     } finally {
       await far.close();

@@ -29,6 +29,7 @@ import { FakeAriServer } from '../fakes/ari/fake-ari-server.ts';
 import type { CallDirectory } from '../../src/core/acd/acd-service.ts';
 import type { QueueHost } from '../../src/core/acd/queue-host.ts';
 import type { RecordingService } from '../../src/core/recording/recording-service.ts';
+import type { CallbackHost } from '../../src/core/callback/callback-host.ts';
 
 /** What Hotline runs with for one replayed call. */
 export interface HotlineSetup {
@@ -45,6 +46,13 @@ export interface HotlineSetup {
   recordings?: (driver: TelephonyDriver) => RecordingService;
   /** Wall time the call starts at (business hours depend on it). */
   startAt: number;
+  /** What `callback` steps talk to. */
+  callbacks?: CallbackHost;
+  /**
+   * Sim only: the call is a callback's own call, placed by Hotline and answered by the far end,
+   * its flow started with these variables (as the callback dialer does).
+   */
+  vars?: Record<string, unknown>;
 }
 
 /** One call's far end on one driver, and the Hotline that answers it. */
@@ -114,9 +122,11 @@ class HotlineUnderTest {
 
   readonly #queues: QueueHost | undefined;
   readonly #recordings: RecordingService | undefined;
+  readonly #callbacks: CallbackHost | undefined;
 
   constructor(deps: CallServiceDeps, acd?: { setup: HotlineSetup; driver: TelephonyDriver }) {
     this.#deps = deps;
+    this.#callbacks = acd?.setup.callbacks;
     this.#recordings = acd?.setup.recordings?.(acd.driver);
     // Through `this.calls`, so the ACD talks to whichever call service runs after a restart.
     this.#queues = acd?.setup.acd?.(acd.driver, { session: (id) => this.calls.session(id), getCall: (id) => this.calls.getCall(id) });
@@ -145,6 +155,7 @@ class HotlineUnderTest {
     calls.on((e) => this.events.push(e));
     if (this.#queues) calls.useQueues(this.#queues);
     if (this.#recordings) calls.useRecordings(this.#recordings);
+    if (this.#callbacks) calls.useCallbacks(this.#callbacks);
     return calls;
   }
 }
@@ -234,6 +245,16 @@ export function simFarEnd(sounds: SoundLibrary): FarEndFactory {
         return hotline.calls;
       },
       async call(to, from) {
+        if (setup.vars) {
+          // A callback's own call: Hotline dials the customer, who answers; the flow starts with the dialer's variables.
+          const flow = setup.flows.byNumber(to);
+          if (!flow) throw new Error(`no flow answers ${to}`);
+          leg = (await driver.originate({ to: from, from: to, timeoutMs: 30_000, purpose: 'callback' })) as SimLeg;
+          await leg.remoteAnswer();
+          await hotline.calls.startOutbound(leg, flow.id, setup.vars);
+          await far.quiet();
+          return leg.id;
+        }
         leg = driver.placeCall({ to, from, at: setup.startAt });
         await hotline.accepted();
         await far.quiet();

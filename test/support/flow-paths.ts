@@ -51,6 +51,12 @@ function guardsOf(snapshot: Snap): Array<{ event: string; type: string; params: 
 /** A CRM answer that finds things, and one that does not (branches on the result need both). */
 const HTTP_FOUND = { orderId: '111111', status: 'shipped', statusText: 'Your order has shipped.', approved: true, confirmation: 'A1' };
 const HTTP_NOT_FOUND = { orderId: '111111', status: 'unknown', statusText: '', approved: false };
+/** Slots a callback service offers (a `book` step plays them and takes a key for one). */
+export const CALLBACK_SLOTS = [
+  { key: 'q:1', label: 'within the hour' },
+  { key: 'q:2', label: 'this afternoon' },
+  { key: 'q:3', label: 'tomorrow morning' },
+];
 
 /**
  * The synthetic events worth trying in a state: the ones its transitions can take. Keys come
@@ -64,7 +70,7 @@ export function candidateEvents(snapshot: Snap): FlowEvent[] {
   const events: FlowEvent[] = [];
   if (ctx.playing) events.push({ type: 'prompt.done', playbackId: ctx.playing, reason: 'finished' });
   for (const g of guards) if (g.event === 'timer.fired' && typeof g.params.id === 'string') events.push({ type: 'timer.fired', id: g.params.id });
-  const keys = new Set(guards.filter((g) => g.type === 'digitIs').map((g) => String(g.params.key)));
+  const keys = new Set(guards.filter((g) => g.type === 'digitIs' || g.type === 'callbackSlotKey' || g.type === 'queueCallbackKey').map((g) => String(g.params.key)));
   if (handles('call.dtmf')) {
     if (guards.some((g) => g.type === 'gatherComplete') || (snapshot as unknown as { _nodes: Node[] })._nodes.some((n) => n.transitions.get('call.dtmf')?.some((t) => !t.guard && keys.size === 0))) {
       keys.add('1');
@@ -93,6 +99,12 @@ export function candidateEvents(snapshot: Snap): FlowEvent[] {
     if (handles('recording.applied')) {
       events.push({ type: 'recording.applied', requestId: ctx.pending });
       events.push({ type: 'recording.error', requestId: ctx.pending, code: 'HOTLINE_ERR_UNSUPPORTED', message: 'no recorder' });
+    }
+    if (handles('callback.result')) {
+      // Found (a callback, three slots), found nothing, and the refusals steps tell apart.
+      events.push({ type: 'callback.result', requestId: ctx.pending, ok: true, data: { callbackId: 'cb-1', slots: CALLBACK_SLOTS } });
+      events.push({ type: 'callback.result', requestId: ctx.pending, ok: true, data: {} });
+      for (const code of ['HOTLINE_ERR_NUMBER_DENIED', 'HOTLINE_ERR_SLOT_FULL', 'HOTLINE_ERR_INTERNAL']) events.push({ type: 'callback.result', requestId: ctx.pending, ok: false, code });
     }
     if (handles('recording.done')) {
       events.push({ type: 'recording.done', recordingId: ctx.pending, reason: 'terminated' });
@@ -131,6 +143,9 @@ function serialize(snapshot: Snap): string {
     c.pending !== null,
     c.playing !== null,
     c.queue?.announcedPosition != null,
+    // The callback offer comes after time in line (counted in checks): distinct up to a minute, so loops stay finite.
+    c.queue?.callbackOffer ?? null,
+    Math.min(c.queue?.waitedMs ?? 0, 60_000),
   ]);
 }
 

@@ -122,6 +122,8 @@ export interface FlowContext {
   outcome: string | null;
   /** A `record` step paused the recording and none resumed it (re-issued when a call is resumed). */
   recordingPaused?: boolean;
+  /** Music on hold is playing (the queue wait asked for it and has not stopped it). */
+  held?: boolean;
   /** Progress of the current queue wait: what was last said, so announcements repeat only on change or period. */
   queue?: QueueProgress | null;
   /** The current `callback` step's working state: number to call, slots offered, callback found. */
@@ -139,6 +141,8 @@ export interface QueueProgress {
   /** What the queue file says to announce. */
   sayPosition?: boolean;
   sayWait?: boolean;
+  /** Time in line, counted in status checks (what the callback offer's `after` compares with). */
+  waitedMs?: number;
   /** The queue step's callback offer: `due` once its time came (said at the next announcement), then `said`. */
   callbackOffer?: 'due' | 'said';
 }

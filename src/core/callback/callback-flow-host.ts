@@ -1,4 +1,5 @@
 import type { QueuedCaller } from '../../ports/acd-store.ts';
+import { isFinalCallbackState } from '../../ports/callback-store.ts';
 import type { CallbackResultData } from '../call/events.ts';
 import { hotlineError } from '../errors.ts';
 import type { CallbackHost, CallbackHostRequest } from './callback-host.ts';
@@ -79,6 +80,11 @@ export class CallbackFlowHost implements CallbackHost {
     if (!this.#acd) throw hotlineError('HOTLINE_ERR_UNSUPPORTED', 'this node runs no ACD');
     this.#callbacks.checkNumber(r.number);
     const entry = await this.#acd.callerOf(r.callId);
+    if (!entry) {
+      // A replay after a node died: the place may already be the callback this call made.
+      const made = await this.#callbacks.madeBy(r.callId);
+      if (made?.mode === 'keep-place' && !isFinalCallbackState(made.state)) return { callbackId: made.id };
+    }
     if (!entry || entry.state === 'connected') throw hotlineError('HOTLINE_ERR_ILLEGAL_STATE', `call ${r.callId} is not waiting in a queue`, { callId: r.callId });
     const record = await this.#callbacks.requestKeepPlace({ callId: r.callId, number: r.number, queue: entry.queue, priority: entry.priority, enqueuedAt: entry.enqueuedAt });
     const kept = await this.#acd.keepPlace(r.callId, record.id);

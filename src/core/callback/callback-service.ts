@@ -255,6 +255,11 @@ export class CallbackService {
     return record;
   }
 
+  /** The callback call `callId` asked for, if it made one (requests are idempotent per call). */
+  madeBy(callId: string): Promise<CallbackRecord | undefined> {
+    return this.#deps.store.get((this.#deps.idFor ?? defaultId)(callId));
+  }
+
   /** `HOTLINE_ERR_NO_SUCH_CALLBACK` when unknown. */
   async get(id: string): Promise<CallbackRecord> {
     const record = await this.#deps.store.get(id);

@@ -1,7 +1,7 @@
-import { assign, emit, enqueueActions, setup } from 'xstate';
+import { assign, emit, enqueueActions, raise, setup } from 'xstate';
 import type { CallbackOp, FlowContext, FlowEffect, FlowEvent, FlowInput, QueueProgress } from '../call/events.ts';
 import type { Media } from '../../ports/telephony.ts';
-import { queueLeaveReason, queuePriority, queueStatusMedia, shouldAnnounce } from './queue-actions.ts';
+import { callbackOfferDue, queueLeaveReason, queuePriority, queueStatusMedia, shouldAnnounce, type QueueCheckParams } from './queue-actions.ts';
 import type { Condition, Prompt } from './types.ts';
 import { evaluateCondition } from '../eval/condition.ts';
 import { resolvePrompt } from '../eval/prompt.ts';
@@ -167,11 +167,17 @@ export const flowSetup = setup({
     sensitiveEnter: emit((_, params: { step: string }) => ({ type: 'effect.recording' as const, step: params.step, action: 'pause' as const, reason: 'sensitive' as const })),
     sensitiveExit: emit((_, params: { step: string }) => ({ type: 'effect.recording' as const, step: params.step, action: 'resume' as const, reason: 'sensitive' as const })),
     clearPending: assign({ pending: null }),
-    hold: emit((_, params: { on: boolean }) => ({ type: 'effect.hold' as const, on: params.on })),
+    // Only changes are sent: asking a PBX for music that already plays would start it over.
+    hold: enqueueActions(({ context, enqueue }, params: { on: boolean }) => {
+      if ((context.held ?? false) === params.on) return;
+      enqueue.assign({ held: params.on });
+      enqueue.emit({ type: 'effect.hold' as const, on: params.on });
+    }),
 
     queueJoin: enqueueActions(({ context, enqueue }, params: { step: string; queue: string; priority?: number | string }) => {
       const priority = queuePriority(params.priority, scopeOf(context));
-      enqueue.assign({ queue: { position: null, ewtMinutes: null, announcedPosition: null, announcedEwt: null, sinceAnnounceMs: 0 } });
+      // A resumed call joins again but keeps what it was told and its callback offer (a new wait starts from scratch: leaving clears it).
+      enqueue.assign({ queue: context.queue ?? { position: null, ewtMinutes: null, announcedPosition: null, announcedEwt: null, sinceAnnounceMs: 0 } });
       enqueue.emit({ type: 'effect.queue-join', step: params.step, queue: params.queue, ...(priority === undefined ? {} : { priority }) });
     }),
     queueLeave: emit(({ context, event }, params: { queue: string; keepKey?: string }) =>
@@ -186,7 +192,7 @@ export const flowSetup = setup({
       enqueue.assign({ seq, pending: checkId });
       enqueue.emit({ type: 'effect.queue-status', checkId, queue: params.queue });
     }),
-    queueStoreStatus: assign(({ context, event }, params: { pollMs: number }) => {
+    queueStoreStatus: assign(({ context, event }, params: QueueCheckParams) => {
       if (event.type !== 'queue.status') return {};
       const before: QueueProgress = context.queue ?? { position: null, ewtMinutes: null, announcedPosition: null, announcedEwt: null, sinceAnnounceMs: 0 };
       return {
@@ -198,6 +204,8 @@ export const flowSetup = setup({
           sayPosition: event.sayPosition,
           sayWait: event.sayWait,
           sinceAnnounceMs: before.sinceAnnounceMs + params.pollMs,
+          waitedMs: (before.waitedMs ?? 0) + params.pollMs,
+          ...(callbackOfferDue(before, event, params) ? { callbackOffer: 'due' as const } : {}),
         },
       };
     }),
@@ -208,18 +216,18 @@ export const flowSetup = setup({
       const playbackId = mediaId(context.callId, params.step, seq);
       const offer = q.callbackOffer ? [{ kind: 'sound' as const, name: 'callback-keep-place' }] : [];
       enqueue.assign({ seq, playing: playbackId, queue: { ...q, announcedPosition: q.position, announcedEwt: q.ewtMinutes, sinceAnnounceMs: 0, ...(q.callbackOffer ? { callbackOffer: 'said' as const } : {}) } });
-      enqueue.emit({ type: 'effect.play', step: params.step, playbackId, media: [...queueStatusMedia(q, { sayPosition: q.sayPosition ?? false, sayWait: q.sayWait ?? false }), ...offer], bargeIn: offer.length > 0 });
+      enqueue.emit({ type: 'effect.play', step: params.step, playbackId, media: [...queueStatusMedia(q, { sayPosition: q.sayPosition ?? false, sayWait: q.sayWait ?? false }), ...offer], bargeIn: false });
     }),
-    queueMarkCallbackOffer: assign(({ context }) => (context.queue ? { queue: { ...context.queue, callbackOffer: context.queue.callbackOffer ?? 'due' } } : {})),
 
     callbackStart: assign(({ context }) => ({ callback: { number: context.from, slots: [], callbackId: null } })),
     callbackUseDigits: assign(({ context }) => ({ callback: { ...(context.callback ?? { slots: [], callbackId: null }), number: context.digits } })),
     callbackClear: assign({ callback: null }),
-    callbackRequest: enqueueActions(({ context, enqueue }, params: { step: string; op: CallbackOp; queue: string; slotIndex?: number }) => {
+    // `chosen`: the slot picked before (a booking asked again after a resume).
+    callbackRequest: enqueueActions(({ context, enqueue }, params: { step: string; op: CallbackOp; queue: string; slotIndex?: number; chosen?: boolean }) => {
       const seq = context.seq + 1;
       const requestId = `${context.callId}:${params.step}:${seq}`;
       const cb = context.callback ?? { number: context.from, slots: [], callbackId: null };
-      const slot = params.slotIndex === undefined ? undefined : cb.slots[params.slotIndex];
+      const slot = params.slotIndex !== undefined ? cb.slots[params.slotIndex] : params.chosen ? cb.slots.find((s) => s.label === cb.chosen) : undefined;
       enqueue.assign({ seq, pending: requestId, ...(slot ? { callback: { ...cb, chosen: slot.label } } : {}) });
       enqueue.emit({
         type: 'effect.callback',
@@ -249,10 +257,12 @@ export const flowSetup = setup({
       enqueue.emit({ type: 'effect.play', step: params.step, playbackId, media, bargeIn: params.bargeIn });
     }),
     // A caller who hangs up in a keep-place step before their place became a callback leaves the line.
-    callbackAbandon: emit(({ event }, params: { queue: string }) =>
-      event.type === 'call.hangup' ? { type: 'effect.queue-leave' as const, queue: params.queue, reason: 'abandoned' as const } : { type: 'effect.none' as const },
+    callbackAbandon: emit(({ context, event }, params: { queue: string }) =>
+      event.type === 'call.hangup' && !context.callback?.callbackId ? { type: 'effect.queue-leave' as const, queue: params.queue, reason: 'abandoned' as const } : { type: 'effect.none' as const },
     ),
 
+    /** Handles the event again in the state the transition leads to. */
+    raiseAgain: raise(({ event }) => event),
     queueConnect: emit((_, params: { queue: string }) => ({ type: 'effect.queue-connect' as const, queue: params.queue })),
     queueClear: assign({ queue: null }),
     speech: emit((_, params: { on: boolean; language?: string; hints?: string[] }) => ({ type: 'effect.speech' as const, ...params })),
@@ -289,10 +299,10 @@ export const flowSetup = setup({
       context.digits.length <= params.maxDigits &&
       (params.pattern === null || new RegExp(`^(?:${params.pattern})$`).test(context.digits)),
     gatherEmpty: ({ context }) => context.digits.length === 0,
-    queueShouldAnnounce: ({ context, event }, params: { pollMs: number }) =>
+    queueShouldAnnounce: ({ context, event }, params: QueueCheckParams) =>
       event.type === 'queue.status' &&
       event.checkId === context.pending &&
-      (context.queue?.callbackOffer === 'due' || shouldAnnounce(context.queue ?? null, event, params.pollMs)),
+      (callbackOfferDue(context.queue ?? null, event, params) || shouldAnnounce(context.queue ?? null, event, params.pollMs)),
     queueCallbackKey: ({ context, event }, params: { key: string }) => event.type === 'call.dtmf' && event.digit === params.key && Boolean(context.queue?.callbackOffer),
     callbackOk: ({ context, event }) => event.type === 'callback.result' && event.requestId === context.pending && event.ok,
     callbackOkWith: ({ context, event }, params: { has: 'slots' | 'callbackId' }) =>
@@ -306,7 +316,6 @@ export const flowSetup = setup({
     callbackSlotKey: ({ context, event }, params: { key: string; index: number }) =>
       event.type === 'call.dtmf' && event.digit === params.key && (context.callback?.slots.length ?? 0) > params.index,
     digitsFull: ({ context }, params: { max: number }) => context.digits.length >= params.max,
-    isCallbackCall: ({ context }) => typeof (context.vars.callback as { id?: unknown } | undefined)?.id === 'string',
     queueTimeoutIs: ({ event }, params: { action: string }) => event.type === 'queue.timeout' && event.action === params.action,
     isPendingQueueStatus: ({ context, event }) => event.type === 'queue.status' && event.checkId === context.pending,
   },

@@ -46,6 +46,27 @@ export function shouldAnnounce(progress: QueueProgress | null, event: FlowEvent,
   return (progress?.sinceAnnounceMs ?? 0) + pollMs >= event.everyMs;
 }
 
+/** Params of a queue step's status check: its period, and when its callback offer becomes due. */
+export interface QueueCheckParams {
+  pollMs: number;
+  /** Offer a callback once the caller has waited this long (the queue step has a `callback` offer). */
+  offerAfterMs?: number;
+  /** …or as soon as the estimated wait reaches this. */
+  offerWaitOverMs?: number;
+}
+
+/**
+ * True when this status answer makes the queue step's callback offer due (it was not yet):
+ * the caller's time in line (counted in checks) reached `offerAfterMs`, or the estimated wait
+ * reached `offerWaitOverMs`. Counted at checks rather than on a timer of its own, so the offer
+ * is said with the next announcement.
+ */
+export function callbackOfferDue(progress: QueueProgress | null, event: FlowEvent, params: QueueCheckParams): boolean {
+  if (event.type !== 'queue.status' || params.offerAfterMs === undefined || progress?.callbackOffer) return false;
+  if ((progress?.waitedMs ?? 0) + params.pollMs >= params.offerAfterMs) return true;
+  return params.offerWaitOverMs !== undefined && event.ewtMinutes * 60_000 >= params.offerWaitOverMs;
+}
+
 /** "Your position in the queue is 3. Your expected wait time is about 4 minutes." */
 export function queueStatusMedia(progress: QueueProgress, say: { sayPosition: boolean; sayWait: boolean }): Media[] {
   const media: Media[] = [];

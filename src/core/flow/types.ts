@@ -163,11 +163,12 @@ export interface QueueStep extends StepBase {
   /** How often the position and wait time are checked for an announcement. Default 10s. */
   statusEvery?: Duration;
   /**
-   * Offers a callback that keeps the caller's place: after `after` (default 30s) the offer
-   * (`callback-keep-place`) joins the announcements, and `key` (default `1`) goes to `goto` (a
-   * `callback` step) without taking the caller out of the ACD.
+   * Offers a callback that keeps the caller's place: after `after` in line (default 30s), or
+   * as soon as the estimated wait reaches `whenWaitOver`, the offer (`callback-keep-place`) joins
+   * the announcements, and `key` (default `1`) goes to `goto` (a `callback` step) without taking
+   * the caller out of the ACD.
    */
-  callback?: { after?: Duration; key?: string; goto: string };
+  callback?: { after?: Duration; whenWaitOver?: Duration; key?: string; goto: string };
 }
 
 /**
@@ -180,6 +181,11 @@ export interface CallbackStep extends StepBase {
   action: 'keep-place' | 'book' | 'pending';
   /** The queue the callback is for (`keep-place`: the queue the caller waits in). */
   queue?: string;
+  /**
+   * `keep-place` and `book`: read the caller ID back, 1 confirms, 2 keys another number (default
+   * true). `false` on a callback's own call (`flows/callback.yaml`): the callback has its number.
+   */
+  confirmNumber?: boolean;
 }
 
 export interface VoicemailStep extends StepBase {

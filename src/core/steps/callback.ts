@@ -41,8 +41,6 @@ export const compileCallback: StepCompiler<CallbackStep> = (stepId, step, ctx) =
     { guard: 'isPendingCallback', target: error, actions: ['storeError'] },
   ];
   const states: Record<string, StateConfig> = {
-    // On a callback's own call the caller ID is our line and the callback has its number: no confirmation.
-    start: { always: [{ guard: 'isCallbackCall', target: next }, { target: `#${id}.confirm` }] },
     confirm: keyMenu(ctx, stepId, 'confirm', ['callback-number-is', { digits: '${call.from}' }, 'callback-confirm-number'], `${timerId}:confirm`, error, [
       { guard: { type: 'digitIs', params: { key: '1' } }, target: next },
       { guard: { type: 'digitIs', params: { key: '2' } }, target: `#${id}.enter` },
@@ -68,23 +66,32 @@ export const compileCallback: StepCompiler<CallbackStep> = (stepId, step, ctx) =
         ],
       },
     },
-    denied: promptState(ctx, stepId, 'callback-number-denied', error, { bargeIn: false }),
+    denied: replays(promptState(ctx, stepId, 'callback-number-denied', error, { bargeIn: false }), `#${id}.denied`),
   };
+  (states.enter!.on as Record<string, unknown>)['session.resumed'] = { target: `#${id}.enter`, reenter: true };
+  if (step.confirmNumber === false) {
+    delete states.confirm;
+    delete states.enter;
+  }
   if (step.action === 'keep-place') {
+    const request = { type: 'callbackRequest', params: { step: id, op: 'keep-place', queue } };
     states.apply = {
-      entry: [{ type: 'callbackRequest', params: { step: id, op: 'keep-place', queue } }],
-      on: { 'callback.result': [{ guard: 'callbackOk', target: `#${id}.kept`, actions: ['callbackStoreResult'] }, ...failed] },
+      entry: [request],
+      // The answer was lost with the node: ask again (the host finds the callback it made for this call).
+      on: { 'callback.result': [{ guard: 'callbackOk', target: `#${id}.kept`, actions: ['callbackStoreResult'] }, ...failed], 'session.resumed': { actions: [request] } },
     };
-    states.kept = promptState(ctx, stepId, 'callback-place-kept', done, { bargeIn: false });
+    states.kept = replays(promptState(ctx, stepId, 'callback-place-kept', done, { bargeIn: false }), `#${id}.kept`);
   } else {
     const keys = Array.from({ length: SLOT_COUNT }, (_, i) => ({
       guard: { type: 'callbackSlotKey', params: { key: String(i + 1), index: i } },
       target: `#${id}.booking`,
       actions: [{ type: 'callbackRequest', params: { step: id, op: 'book', queue, slotIndex: i } }],
     }));
+    const slotsRequest = { type: 'callbackRequest', params: { step: id, op: 'slots', queue } };
     states.slots = {
-      entry: [{ type: 'callbackRequest', params: { step: id, op: 'slots', queue } }],
+      entry: [slotsRequest],
       on: {
+        'session.resumed': { actions: [slotsRequest] },
         'callback.result': [
           { guard: { type: 'callbackOkWith', params: { has: 'slots' } }, target: `#${id}.offer`, actions: ['callbackStoreResult'] },
           { guard: 'callbackOk', target: `#${id}.noSlots`, actions: ['clearPending'] },
@@ -102,11 +109,13 @@ export const compileCallback: StepCompiler<CallbackStep> = (stepId, step, ctx) =
         },
         wait: waitState(`${timerId}:slot`, error),
       },
-      on: { 'call.dtmf': keys },
+      on: { 'call.dtmf': keys, 'session.resumed': { target: `#${id}.offer`, reenter: true } },
     };
     // The request is sent by the key's transition (it knows which slot).
     states.booking = {
       on: {
+        // Resumed: book the slot chosen before the node went away again (booking is idempotent per call).
+        'session.resumed': { actions: [{ type: 'callbackRequest', params: { step: id, op: 'book', queue, chosen: true } }] },
         'callback.result': [
           { guard: 'callbackOk', target: `#${id}.booked`, actions: ['callbackStoreResult'] },
           { guard: { type: 'callbackFailedWith', params: { code: 'HOTLINE_ERR_SLOT_FULL' } }, target: `#${id}.noSlots`, actions: ['clearPending'] },
@@ -117,14 +126,19 @@ export const compileCallback: StepCompiler<CallbackStep> = (stepId, step, ctx) =
     states.booked = {
       entry: [{ type: 'callbackPlay', params: { step: id, what: 'booked', bargeIn: false } }],
       exit: ['stopPlay'],
-      on: { 'prompt.done': { guard: 'isCurrentPlayback', target: done, actions: ['clearPlaying'] } },
+      on: { 'prompt.done': { guard: 'isCurrentPlayback', target: done, actions: ['clearPlaying'] }, 'session.resumed': { target: `#${id}.booked`, reenter: true } },
     };
-    states.noSlots = promptState(ctx, stepId, 'callback-no-slots', full, { bargeIn: false });
+    states.noSlots = replays(promptState(ctx, stepId, 'callback-no-slots', full, { bargeIn: false }), `#${id}.noSlots`);
   }
   return {
     ...base,
-    initial: 'start',
-    exit: ['stopPlay', 'clearPending', 'callbackClear', ...(step.action === 'keep-place' ? [{ type: 'callbackAbandon', params: { queue } }] : [])],
+    // `confirmNumber: false`: a callback's own call, where the caller ID is our line and the callback has its number.
+    initial: step.confirmNumber === false ? next.slice(`#${id}.`.length) : 'confirm',
+    // Abandon before clearing: it reads whether the place already became a callback.
+    exit: ['stopPlay', 'clearPending', ...(step.action === 'keep-place' ? [{ type: 'callbackAbandon', params: { queue } }] : []), 'callbackClear'],
+    // Still in line while choosing: an agent who answers meanwhile gets the caller. Back in the
+    // queue step (the `error` target), which takes the same answer and connects them.
+    ...(step.action === 'keep-place' ? { on: { 'queue.answered': { target: error, actions: ['raiseAgain'] } } } : {}),
     states,
   };
 };
@@ -134,12 +148,15 @@ function pendingStates(stepId: string, step: CallbackStep, ctx: StepCompileConte
   const none = ctx.target(stepId, step, 'none');
   const kept = ctx.target(stepId, step, 'kept');
   const cancelled = ctx.target(stepId, step, 'cancelled');
+  const lookup = { type: 'callbackRequest', params: { step: id, op: 'pending', queue: step.queue ?? '' } };
+  const cancel = { type: 'callbackRequest', params: { step: id, op: 'cancel', queue: step.queue ?? '' } };
   return {
     initial: 'lookup',
     states: {
       lookup: {
-        entry: [{ type: 'callbackRequest', params: { step: id, op: 'pending', queue: step.queue ?? '' } }],
+        entry: [lookup],
         on: {
+          'session.resumed': { actions: [lookup] },
           'callback.result': [
             { guard: { type: 'callbackOkWith', params: { has: 'callbackId' } }, target: `#${id}.ask`, actions: ['callbackStoreResult'] },
             // No callback, or the lookup failed: nothing to keep or cancel.
@@ -151,12 +168,12 @@ function pendingStates(stepId: string, step: CallbackStep, ctx: StepCompileConte
         { guard: { type: 'digitIs', params: { key: '1' } }, target: `#${id}.keep` },
         { guard: { type: 'digitIs', params: { key: '2' } }, target: `#${id}.cancelling` },
       ]),
-      keep: promptState(ctx, stepId, 'callback-kept', kept, { bargeIn: false }),
+      keep: replays(promptState(ctx, stepId, 'callback-kept', kept, { bargeIn: false }), `#${id}.keep`),
       cancelling: {
-        entry: [{ type: 'callbackRequest', params: { step: id, op: 'cancel', queue: step.queue ?? '' } }],
-        on: { 'callback.result': { guard: 'isPendingCallback', target: `#${id}.cancelled`, actions: ['clearPending'] } },
+        entry: [cancel],
+        on: { 'callback.result': { guard: 'isPendingCallback', target: `#${id}.cancelled`, actions: ['clearPending'] }, 'session.resumed': { actions: [cancel] } },
       },
-      cancelled: promptState(ctx, stepId, 'callback-cancelled', cancelled, { bargeIn: false }),
+      cancelled: replays(promptState(ctx, stepId, 'callback-cancelled', cancelled, { bargeIn: false }), `#${id}.cancelled`),
     },
   };
 }
@@ -170,8 +187,14 @@ function keyMenu(ctx: StepCompileContext, stepId: string, key: string, prompt: P
       prompt: promptState(ctx, stepId, prompt, `#${id}.${key}.wait`, { bargeIn: true }),
       wait: waitState(timerId, onTimeout),
     },
-    on: { 'call.dtmf': dtmf },
+    // A resumed call asks again: the caller may have pressed a key nobody heard.
+    on: { 'call.dtmf': dtmf, 'session.resumed': { target: `#${id}.${key}`, reenter: true } },
   };
+}
+
+/** A prompt state that plays again when the call is resumed (its end was never seen). */
+function replays(state: StateConfig, self: string): StateConfig {
+  return { ...state, on: { ...(state.on as Record<string, unknown> | undefined), 'session.resumed': { target: self, reenter: true } } };
 }
 
 function waitState(timerId: string, onTimeout: string): StateConfig {

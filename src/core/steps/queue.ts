@@ -26,8 +26,13 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
   const error = ctx.targetOrUndefined(stepId, step, 'error') ?? timeout;
   const voicemail = ctx.targetOrUndefined(stepId, step, 'voicemail');
   const keys = Object.entries(step.keys ?? {}).map(([key, target]) => ({ guard: { type: 'digitIs', params: { key } }, target: ctx.ref(target) }));
-  const offer = step.callback ? { key: step.callback.key ?? '1', target: ctx.ref(step.callback.goto), timer: `${id}:callback-offer`, ms: ctx.ms(step.callback.after, 30_000) } : undefined;
-  const markOffer = offer ? [{ guard: { type: 'isTimer', params: { id: offer.timer } }, actions: ['queueMarkCallbackOffer'] }] : [];
+  const offer = step.callback ? { key: step.callback.key ?? '1', target: ctx.ref(step.callback.goto) } : undefined;
+  // The callback offer becomes due at a status check: after `after` in line, or once the estimated wait reaches `whenWaitOver`.
+  const check = {
+    pollMs,
+    ...(step.callback ? { offerAfterMs: ctx.ms(step.callback.after, 30_000) } : {}),
+    ...(step.callback?.whenWaitOver ? { offerWaitOverMs: ctx.ms(step.callback.whenWaitOver, 0) } : {}),
+  };
   const join = { type: 'queueJoin', params: { step: id, queue, ...(step.priority === undefined ? {} : { priority: step.priority }) } };
   return {
     id,
@@ -36,11 +41,9 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
       enterStep(ctx, stepId, 'queue'),
       ...(step.maxWait ? [{ type: 'startTimer', params: { id: maxWaitId, ms: ctx.ms(step.maxWait, 0) } }] : []),
       join,
-      ...(offer ? [{ type: 'startTimer', params: { id: offer.timer, ms: offer.ms } }] : []),
     ],
     exit: [
       ...(step.maxWait ? [{ type: 'cancelTimer', params: { id: maxWaitId } }] : []),
-      ...(offer ? [{ type: 'cancelTimer', params: { id: offer.timer } }] : []),
       { type: 'queueLeave', params: { queue, ...(offer ? { keepKey: offer.key } : {}) } },
       'queueClear',
     ],
@@ -49,8 +52,9 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
       waiting: {
         type: 'parallel',
         tags: ['input'],
-        // Music plays for the whole wait, paused only while an announcement speaks.
-        entry: [{ type: 'hold', params: { on: true } }],
+        // Music plays for the whole wait, paused only while an announcement speaks. It comes back
+        // when `idle` is entered, not when an announcement ends, so a key that leaves the step in
+        // the middle of one (a callback offer) never restarts the music on the way out.
         exit: [{ type: 'hold', params: { on: false } }],
         states: {
           // Position and wait time: checked every `statusEvery`, said when worth saying.
@@ -58,40 +62,32 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
             initial: 'idle',
             states: {
               idle: {
-                entry: [{ type: 'startTimer', params: { id: pollId, ms: pollMs } }],
+                entry: [{ type: 'hold', params: { on: true } }, { type: 'startTimer', params: { id: pollId, ms: pollMs } }],
                 exit: [{ type: 'cancelTimer', params: { id: pollId } }],
-                on: {
-                  'timer.fired': [
-                    { guard: { type: 'isTimer', params: { id: pollId } }, target: 'checking' },
-                    // The callback offer's time came: say it now, with the position.
-                    ...(offer ? [{ guard: { type: 'isTimer', params: { id: offer.timer } }, target: 'checking' }] : []),
-                  ],
-                },
+                on: { 'timer.fired': { guard: { type: 'isTimer', params: { id: pollId } }, target: 'checking' } },
               },
               checking: {
                 entry: [{ type: 'queueStatusCheck', params: { queue } }],
                 on: {
                   'queue.status': [
-                    { guard: { type: 'queueShouldAnnounce', params: { pollMs } }, target: 'announcing', actions: [{ type: 'queueStoreStatus', params: { pollMs } }] },
-                    { guard: 'isPendingQueueStatus', target: 'idle', actions: [{ type: 'queueStoreStatus', params: { pollMs } }] },
+                    { guard: { type: 'queueShouldAnnounce', params: check }, target: 'announcing', actions: [{ type: 'queueStoreStatus', params: check }] },
+                    { guard: 'isPendingQueueStatus', target: 'idle', actions: [{ type: 'queueStoreStatus', params: check }] },
                   ],
                 },
               },
               announcing: {
                 entry: [{ type: 'hold', params: { on: false } }, { type: 'queuePlayStatus', params: { step: id } }],
-                exit: ['stopPlay', { type: 'hold', params: { on: true } }],
+                exit: ['stopPlay'],
                 on: { 'prompt.done': { guard: 'isCurrentPlayback', target: 'idle', actions: ['clearPlaying'] } },
               },
             },
           },
           // Keys that leave the line (voicemail, callback, …) end the whole wait.
           breakout: {
-            on: {
-              ...(keys.length || offer
+            on:
+              keys.length || offer
                 ? { 'call.dtmf': [...(offer ? [{ guard: { type: 'queueCallbackKey', params: { key: offer.key } }, target: offer.target }] : []), ...keys] }
-                : {}),
-              ...(offer ? { 'timer.fired': markOffer } : {}),
-            },
+                : {},
           },
           // The race for an agent: the ACD offers the call; the first agent to answer ends the wait.
           agent: { on: { 'queue.answered': { target: `#${id}.connected` } } },
@@ -109,9 +105,7 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
       },
     },
     on: {
-      ...(step.maxWait || offer
-        ? { 'timer.fired': [...(step.maxWait ? [{ guard: { type: 'isTimer', params: { id: maxWaitId } }, target: timeout }] : []), ...markOffer] }
-        : {}),
+      ...(step.maxWait ? { 'timer.fired': { guard: { type: 'isTimer', params: { id: maxWaitId } }, target: timeout } } : {}),
       // An agent may answer while the intro still plays.
       'queue.answered': { target: `#${id}.connected` },
       'queue.timeout': [...(voicemail ? [{ guard: { type: 'queueTimeoutIs', params: { action: 'voicemail' } }, target: voicemail }] : []), { target: timeout }],

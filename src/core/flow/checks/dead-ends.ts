@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics.ts';
-import { edgesOf, eventsOf, TERMINAL_KINDS } from './context.ts';
+import { edgesOf, stepEvents, TERMINAL_KINDS } from './context.ts';
 import type { Check } from './context.ts';
 
 /**
@@ -26,7 +26,8 @@ export const checkDeadEnds: Check = (ctx) => {
     }
     if (edgesOf(info, ctx).length > 0) continue;
     // Steps with required events but no handlers are `checkUnhandledEvents`' to report.
-    if (eventsOf(kind).required.length > 0) continue;
+    // (A `callback` step's required events depend on its action.)
+    if (stepEvents(ctx, info).required.length > 0) continue;
     out.push(
       ctx.report(info.pointer, {
         code: 'dead-end',

@@ -1,5 +1,6 @@
 /** The static checks `validateFlows` runs, in reporting order. */
 import { checkBranchRegex } from './branch-regex.ts';
+import { checkCallbackOffers } from './callback-offers.ts';
 import type { Check } from './context.ts';
 import { checkDeadEnds } from './dead-ends.ts';
 import { checkDuplicateFlowIds } from './duplicate-flow-ids.ts';
@@ -42,6 +43,7 @@ export const ALL_CHECKS: ReadonlyArray<{ name: string; check: Check }> = [
   { name: 'branch-regex', check: checkBranchRegex },
   { name: 'transfer-allowlist', check: checkTransferAllowlist },
   { name: 'known-queues', check: checkKnownQueues },
+  { name: 'callback-offers', check: checkCallbackOffers },
   { name: 'retry-loops', check: checkRetryLoops },
   { name: 'unreachable-steps', check: checkUnreachableSteps },
   { name: 'secure-recording', check: checkSecureRecording },
@@ -52,6 +54,7 @@ export const ALL_CHECKS: ReadonlyArray<{ name: string; check: Check }> = [
 
 export {
   checkBranchRegex,
+  checkCallbackOffers,
   checkDeadEnds,
   checkDuplicateFlowIds,
   checkDuplicateNumbers,

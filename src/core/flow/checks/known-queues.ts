@@ -3,15 +3,16 @@ import { didYouMean } from '../suggest.ts';
 import type { Check } from './context.ts';
 
 /**
- * A `queue` step names a queue that a queue file (`flows/queues/<name>.yaml`) defines. Runs only
- * when the validator is given the queue names (`options.knownQueues`).
+ * A `queue` step (and a `callback` step with a `queue`) names a queue that a queue file
+ * (`flows/queues/<name>.yaml`) defines. Runs only when the validator is given the queue names
+ * (`options.knownQueues`).
  */
 export const checkKnownQueues: Check = (ctx) => {
   const queues = ctx.options.knownQueues;
   if (!queues) return [];
   const out: Diagnostic[] = [];
   for (const info of ctx.steps) {
-    if (info.step.type !== 'queue' || typeof info.step.queue !== 'string') continue;
+    if ((info.step.type !== 'queue' && info.step.type !== 'callback') || typeof info.step.queue !== 'string') continue;
     const name = info.step.queue;
     if (queues.includes(name)) continue;
     out.push(

@@ -144,7 +144,7 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
 
   // Every call Hotline places (agents, callbacks, supervisors) is listed by `GET /api/calls` while it is up.
   const outbound = new OutboundLegs({ clock: overrides.clock ?? systemClock, driver: config.pbx });
-  const driver = outbound.track(overrides.driver ?? (await createDriver(config, sounds, logger)));
+  const driver = outbound.track(overrides.driver ?? (await createDriver(config, sounds, logger, overrides.clock ?? systemClock)));
   const queues = new QueueRegistry({ dir: resolve(config.flowsDir, 'queues'), logger });
   const queueLoad = await queues.load();
   for (const d of queueLoad.diagnostics) (d.severity === 'error' ? logger.error : logger.warn).call(logger, { diagnostic: d }, formatDiagnostic(d));
@@ -310,7 +310,9 @@ export async function createApp(config: HotlineConfig, overrides: AppOverrides =
         const jobsStopped = jobs.stop();
         await webhook?.idle();
         await calls.shutdown();
-        await Promise.race([jobsStopped, new Promise((r) => setTimeout(r, 2000).unref())]);
+        let giveUp: NodeJS.Timeout | undefined;
+        await Promise.race([jobsStopped, new Promise((r) => (giveUp = setTimeout(r, 2000)))]);
+        clearTimeout(giveUp);
         await driver.stop();
         await sessions.close();
         await acdState.close();
@@ -333,10 +335,11 @@ function synthesizerFor(config: HotlineConfig): EspeakSynthesizer {
   return new EspeakSynthesizer({ dir: resolve(config.soundsDir, 'tts') });
 }
 
-async function createDriver(config: HotlineConfig, sounds: SoundLibrary, logger: Logger): Promise<TelephonyDriver> {
+async function createDriver(config: HotlineConfig, sounds: SoundLibrary, logger: Logger, clock: Clock): Promise<TelephonyDriver> {
   switch (config.pbx) {
     case 'sim':
-      return new SimTelephonyDriver({ sounds, realtime: config.simRealtime, logger, ...(config.recordingsDir ? { recordingsDir: resolve(config.recordingsDir) } : {}) });
+      // Calls Hotline places start at the app's time (a test's manual clock, too).
+      return new SimTelephonyDriver({ sounds, realtime: config.simRealtime, logger, now: () => clock.now(), ...(config.recordingsDir ? { recordingsDir: resolve(config.recordingsDir) } : {}) });
     case 'ari': {
       const { createAriDriver } = await import('./adapters/ari/index.ts');
       const ari = config.ari!;

@@ -437,6 +437,32 @@ describe('queue step: an agent answers while the caller chooses a callback', () 
   });
 });
 
+describe('queue step: whenMaxWait callback', () => {
+  it('the queue\'s maximum wait with action callback goes to the keep-place step, still in line', async () => {
+    const { rig, host, line } = await setup(() => ({ callbackId: 'cb-1' }));
+    const leg = await rig.call('100', { from: CALLER });
+    await waitFor(rig, leg, 12_000);
+    rig.calls.session(leg.id)?.deliver({ type: 'queue.timeout', queue: 'billing', action: 'callback' });
+    await rig.until(() => rig.calls.session(leg.id)?.currentStep() === 'keep');
+    assert.deepEqual(line.leaves, [], 'the place stays while the caller confirms');
+    await toKey(rig, leg);
+    await leg.pressDigits('1');
+    await rig.toEnd(leg);
+    assert.deepEqual(host.requests.map((r) => r.op), ['keep-place']);
+    assert.deepEqual(line.leaves, []);
+  });
+
+  it('action leave still ends the wait with timeout and leaves the ACD', async () => {
+    const { rig, line } = await setup(() => ({ callbackId: 'cb-1' }));
+    const leg = await rig.call('100', { from: CALLER });
+    await waitFor(rig, leg, 12_000);
+    rig.calls.session(leg.id)?.deliver({ type: 'queue.timeout', queue: 'billing', action: 'leave' });
+    await rig.toEnd(leg);
+    assert.deepEqual(rig.steps(leg.id), ['line', 'bye']);
+    assert.deepEqual(line.leaves, ['timeout']);
+  });
+});
+
 describe('callback step across a restart', () => {
   it('waiting for a key: the prompt is asked again and its timeout still runs on the restored timer', async () => {
     const { rig, host } = await setup(() => ({ callbackId: 'cb-1' }));

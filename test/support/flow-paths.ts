@@ -119,7 +119,7 @@ export function candidateEvents(snapshot: Snap): FlowEvent[] {
   }
   if (handles('queue.answered')) events.push({ type: 'queue.answered', queue: 'q', agentId: 'agent' });
   if (handles('queue.done')) events.push({ type: 'queue.done', queue: 'q' });
-  if (handles('queue.timeout')) for (const action of ['voicemail', 'leave'] as const) events.push({ type: 'queue.timeout', queue: 'q', action });
+  if (handles('queue.timeout')) for (const action of ['voicemail', 'callback', 'leave'] as const) events.push({ type: 'queue.timeout', queue: 'q', action });
   if (handles('queue.error')) events.push({ type: 'queue.error', queue: 'q', code: 'HOTLINE_ERR_INTERNAL' });
   if (handles('session.resumed')) events.push({ type: 'session.resumed' });
   events.push({ type: 'call.hangup', cause: 'normal', by: 'remote' });

@@ -182,7 +182,8 @@ export const flowSetup = setup({
     }),
     queueLeave: emit(({ context, event }, params: { queue: string; keepKey?: string }) =>
       // The callback key leaves the step but keeps the place: the callback step decides what becomes of it.
-      params.keepKey !== undefined && event.type === 'call.dtmf' && event.digit === params.keepKey && context.queue?.callbackOffer
+      params.keepKey !== undefined &&
+      ((event.type === 'call.dtmf' && event.digit === params.keepKey && context.queue?.callbackOffer) || (event.type === 'queue.timeout' && event.action === 'callback'))
         ? { type: 'effect.none' as const }
         : { type: 'effect.queue-leave' as const, queue: params.queue, reason: queueLeaveReason(event) },
     ),

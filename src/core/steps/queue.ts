@@ -108,7 +108,12 @@ export const compileQueue: StepCompiler<QueueStep> = (stepId, step, ctx) => {
       ...(step.maxWait ? { 'timer.fired': { guard: { type: 'isTimer', params: { id: maxWaitId } }, target: timeout } } : {}),
       // An agent may answer while the intro still plays.
       'queue.answered': { target: `#${id}.connected` },
-      'queue.timeout': [...(voicemail ? [{ guard: { type: 'queueTimeoutIs', params: { action: 'voicemail' } }, target: voicemail }] : []), { target: timeout }],
+      'queue.timeout': [
+        ...(voicemail ? [{ guard: { type: 'queueTimeoutIs', params: { action: 'voicemail' } }, target: voicemail }] : []),
+        // The queue's `whenMaxWait: callback`: straight to the keep-place step, still in line.
+        ...(offer ? [{ guard: { type: 'queueTimeoutIs', params: { action: 'callback' } }, target: offer.target }] : []),
+        { target: timeout },
+      ],
       'queue.error': { target: error },
       // Join again (the ACD keeps the caller's place) and restart the music.
       'session.resumed': { target: `#${id}.waiting`, actions: [join] },

@@ -14,19 +14,10 @@ import { agentView, estimatedWaitSeconds, queueView } from './figures.ts';
 import type { QueueDefinition } from './queue-definition.ts';
 import type { QueueHost } from './queue-host.ts';
 import { QueueRecording, type QueueRecorder } from './queue-recording.ts';
+import { CALLBACK_INBOX, callbackEntry, KeptPlaces, type CallbackTurns } from './kept-places.ts';
 
 export type { AcdConnection, LiveCaller } from './live-callers.ts';
-
-/** Node of callback entries (kept places): their offers are mailed to this shared inbox, which every node's sweep drains. */
-export const CALLBACK_INBOX = 'callback-inbox';
-/** How long an agent offered a callback entry is held while the customer is dialled. */
-export const CALLBACK_HOLD_MS = 120_000;
-
-/** What the ACD tells callbacks: a kept place reached the front (an agent is held for it). */
-export interface CallbackTurns {
-  /** Resolves with the callback as it is now (`state`, `dueAt`): the ACD holds the agent only while it is being dialled. */
-  due(callbackId: string): Promise<unknown>;
-}
+export { CALLBACK_INBOX, CALLBACK_HOLD_MS, type CallbackTurns } from './kept-places.ts';
 
 /** The queues the ACD routes (the queue-file registry). */
 export interface QueueCatalog {
@@ -85,11 +76,13 @@ export class AcdService implements AcdApi, QueueHost {
   #recording: QueueRecording | undefined;
   #callbacks: CallbackTurns | undefined;
   readonly #connector: CallbackConnector;
+  readonly #places: KeptPlaces;
 
   constructor(deps: AcdServiceDeps) {
     this.#deps = deps;
     this.#logger = deps.logger.child({ component: 'acd', node: deps.node });
     this.#legs = new AgentLegs(deps.driver, this.#logger);
+    const track = (callId: string, queue: string | undefined): void => void (queue ? this.#callerQueue.set(callId, queue) : this.#callerQueue.delete(callId));
     this.#connector = new CallbackConnector({
       store: deps.store, legs: this.#legs, logger: this.#logger, node: deps.node, inbox: CALLBACK_INBOX,
       queue: (name) => deps.queues.get(name),
@@ -97,11 +90,21 @@ export class AcdService implements AcdApi, QueueHost {
       publish: (event) => this.#publish(event),
       route: (queue) => this.#route(queue),
       routeAgent: (agentId) => this.#routeAgent(agentId),
-      track: (callId, queue) => void (queue ? this.#callerQueue.set(callId, queue) : this.#callerQueue.delete(callId)),
+      track,
       onAgentLeg: (offer, agentId, outcome, leg) => this.#onAgentLeg(offer, agentId, outcome, leg),
       connect: (callId) => this.connect(callId),
       leave: (callId, reason) => this.leave(callId, reason),
       hangupLeg: async (legId) => void (await deps.driver.getLeg(legId)?.hangup('normal').catch(() => undefined)),
+    });
+    this.#places = new KeptPlaces({
+      store: deps.store, logger: this.#logger, node: deps.node, connector: this.#connector,
+      queue: (name) => this.#queue(name),
+      now: () => this.#now(),
+      publish: (event) => this.#publish(event),
+      route: (queue) => this.#route(queue),
+      track,
+      leave: (callId, reason) => this.leave(callId, reason),
+      startOffer: (offer) => this.#startOffer(offer),
     });
     if (deps.recordings) this.useRecordings(deps.recordings);
   }
@@ -122,11 +125,8 @@ export class AcdService implements AcdApi, QueueHost {
    * Undefined when the caller is not in line any more.
    */
   async keepPlace(callId: string, entryId: string): Promise<QueuedCaller | undefined> {
-    const renamed = await this.#deps.store.renameCaller(callId, entryId, CALLBACK_INBOX, { callback: entryId });
-    if (!renamed) return (await this.#deps.store.getCaller(entryId)) ?? undefined; // a replay: already converted
-    this.#clearMaxWait(callId);
-    this.#callerQueue.delete(callId);
-    this.#logger.info({ callId, entryId, queue: renamed.queue }, 'caller place kept for a callback');
+    const renamed = await this.#places.keep(callId, entryId);
+    if (renamed) this.#clearMaxWait(callId);
     return renamed;
   }
 
@@ -177,7 +177,7 @@ export class AcdService implements AcdApi, QueueHost {
 
   async join(request: { callId: string; queue: string; from: string; priority?: number; vars: Record<string, unknown> }): Promise<void> {
     const def = this.#queue(request.queue);
-    if (await this.#takeOverEntry(request.callId, def.name, request.vars)) return;
+    if (await this.#places.takeOver(request.callId, def.name, request.vars)) return;
     // A callback's own call enters with the callback's priority (and a missed kept place at its original time).
     const cb = callbackEntry(request.vars, def.name);
     const priority = cb?.priority ?? callerPriority(def, request.from, request.vars, request.priority);
@@ -387,69 +387,7 @@ export class AcdService implements AcdApi, QueueHost {
     const offers = await this.#deps.store.takeOffers(this.#deps.node);
     for (const offer of offers) await this.#startOffer(offer);
     // Kept places reaching the front: whichever node pops the shared inbox first handles them.
-    for (const offer of await this.#deps.store.takeOffers(CALLBACK_INBOX)) await this.#callbackTurn(offer);
-  }
-
-  async #callbackTurn(offer: Offer): Promise<void> {
-    const caller = await this.#deps.store.getCaller(offer.callId);
-    const callbackId = caller?.data?.callback;
-    if (!caller || !callbackId || !this.#callbacks) {
-      this.#logger.warn({ entryId: offer.callId, offerId: offer.offerId }, 'offer for a callback entry nobody handles; releasing it');
-      await this.leave(offer.callId, 'left');
-      return;
-    }
-    if (this.#connector.takeTurn(offer)) return; // an agent-first attempt here waits for this place's agent
-    const now = this.#now();
-    await this.#deps.store.extendOffer(offer.offerId, now + CALLBACK_HOLD_MS);
-    for (const agentId of offer.agentIds) this.#publish({ type: 'agent.state', agentId, state: 'offered', at: now });
-    this.#logger.info({ entryId: offer.callId, callbackId, agentIds: offer.agentIds, queue: offer.queue }, 'kept place reached the front; calling the customer');
-    const due = (await this.#callbacks.due(callbackId).catch((err: unknown) => {
-      this.#logger.warn({ err: String(err), callbackId }, 'callback turn failed');
-      return undefined;
-    })) as { state?: unknown; dueAt?: unknown } | undefined;
-    // Hold the agent only for a customer being dialled now: a callback cancelled or expired
-    // meanwhile, or one deferred to the queue's opening, frees the agent and leaves the line
-    // (a deferred one re-joins at its original place when the customer answers at opening).
-    const dialling = due?.state === 'dialing' || (due?.state === 'scheduled' && typeof due.dueAt === 'number' && due.dueAt <= this.#now());
-    if (!dialling) {
-      this.#logger.info({ entryId: offer.callId, callbackId, state: due?.state }, 'kept place not dialled now; releasing its agent');
-      await this.leave(offer.callId, 'left');
-    }
-  }
-
-  /**
-   * A callback's own call joining its queue takes over the kept place (`vars.callback.entry`):
-   * place, priority and any agent held for it; the held agents are rung now.
-   */
-  async #takeOverEntry(callId: string, queue: string, vars: Record<string, unknown>): Promise<boolean> {
-    const cb = vars.callback as { entry?: unknown; queue?: unknown } | undefined;
-    const entry = typeof cb?.entry === 'string' ? cb.entry : undefined;
-    if (!entry) return false;
-    const existing = await this.#deps.store.getCaller(entry);
-    if (!existing || existing.queue !== queue) return false;
-    const caller = await this.#deps.store.renameCaller(entry, callId, this.#deps.node);
-    if (!caller) return false;
-    this.#callerQueue.set(callId, caller.queue);
-    const now = this.#now();
-    this.#logger.info({ callId, entryId: entry, queue, state: caller.state }, 'callback call took over its kept place');
-    this.#publish({ type: 'queue.joined', callId, queue, priority: caller.priority, at: now });
-    if (caller.state === 'offered' && caller.offerId) {
-      const agents = await Promise.all(caller.agentIds.map((id) => this.#deps.store.getAgent(id)));
-      const def = this.#queue(queue);
-      await this.#startOffer({
-        offerId: caller.offerId,
-        callId,
-        queue,
-        agentIds: caller.agentIds,
-        endpoints: agents.map((a) => a?.endpoint ?? ''),
-        node: this.#deps.node,
-        at: now,
-        expiresAt: now + def.ringTimeoutMs,
-      });
-    } else {
-      await this.#route(queue);
-    }
-    return true;
+    for (const offer of await this.#deps.store.takeOffers(CALLBACK_INBOX)) await this.#places.turn(offer, this.#callbacks);
   }
 
   async #startOffer(offer: Offer): Promise<void> {
@@ -655,14 +593,4 @@ export class AcdService implements AcdApi, QueueHost {
       }
     }
   }
-}
-
-/** `vars.callback` of a callback's own call joining the callback's queue: its priority and original place. */
-function callbackEntry(vars: Record<string, unknown>, queue: string): { priority?: number; enqueuedAt?: number } | undefined {
-  const cb = vars.callback as { queue?: unknown; priority?: unknown; enqueuedAt?: unknown } | undefined;
-  if (!cb || cb.queue !== queue) return undefined;
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  const priority = num(cb.priority);
-  const enqueuedAt = num(cb.enqueuedAt);
-  return { ...(priority !== undefined ? { priority } : {}), ...(enqueuedAt !== undefined ? { enqueuedAt } : {}) };
 }

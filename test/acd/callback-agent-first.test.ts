@@ -198,4 +198,51 @@ describe('agent-first callbacks', () => {
     assert.equal(await outcome, 'failed');
     assert.equal(customerLeg(r), undefined);
   });
+
+  it('a place another node popped from the shared inbox is rung by the node whose attempt waits for it', async () => {
+    // One miss pauses the agent, so the place waits until bob logs in through node-b.
+    const queue = queueFromYaml(`queue: billing
+ringTimeout: 20s
+maxMissedOffers: 1
+recording: none
+callback: { connect: agent-first }
+`);
+    const r = (rig = await createAcdRig([FLOW], [queue]));
+    const other = await createAcdRig([FLOW], [queue], { store: r.acdStore, node: 'node-b' });
+    try {
+      other.acd.useCallbacks({ due: async () => ({ state: 'dialing' }) });
+      r.acd.useCallbacks({ due: async () => ({ state: 'dialing' }) });
+      r.driver.setAgentAnswerMode('alice', 'manual');
+      r.driver.setAgentAnswerMode('bob', 'manual');
+      const enqueuedAt = r.clock.now() - 60_000;
+      await r.acdStore.enqueue({ callId: ENTRY, queue: 'billing', priority: 0, node: CALLBACK_INBOX, enqueuedAt, data: { callback: ENTRY } }, r.clock.now());
+      await r.acd.login('alice', { endpoint: 'sim:alice', skills: {} });
+      const record: CallbackRecord = {
+        id: ENTRY, callId: 'call-1', number: CUSTOMER, mode: 'keep-place', queue: 'billing', priority: 0, enqueuedAt,
+        dueAt: r.clock.now(), state: 'dialing', attempts: [], maxAttempts: 3, retryEveryMs: 300_000, expiresAt: r.clock.now() + 86_400_000,
+        createdAt: enqueuedAt, updatedAt: enqueuedAt, version: 1,
+      };
+      const { outcome } = dial(r, record);
+      await r.until(() => r.agentLeg('alice') !== undefined);
+      await r.agentLeg('alice')!.advance(20_000); // alice misses and is paused; the place waits
+      await r.until(async () => (await r.acd.getAgent('alice')).state === 'paused');
+      await r.until(async () => (await r.acdStore.getCaller(ENTRY))?.state === 'waiting');
+
+      // bob logs in through node-b: node-b routes, pops the place's offer and only holds bob.
+      await other.acd.login('bob', { endpoint: 'sim:bob', skills: {} });
+      assert.equal((await r.acdStore.getCaller(ENTRY))?.state, 'offered');
+      assert.equal(other.agentLeg('bob'), undefined, 'node-b has no attempt waiting for the place');
+      assert.equal(r.agentLeg('bob'), undefined);
+
+      await r.clock.advance(1000); // this node's sweep finds the offer its attempt waits for
+      await r.until(() => r.agentLeg('bob') !== undefined);
+      await r.agentLeg('bob')!.remoteAnswer();
+      await r.until(() => customerLeg(r) !== undefined);
+      await customerLeg(r)!.remoteAnswer();
+      assert.equal(await outcome, 'connected');
+      assert.equal((await r.acd.getAgent('bob')).state, 'on-call');
+    } finally {
+      other.stop();
+    }
+  });
 });

@@ -539,6 +539,7 @@ export class AcdService implements AcdApi, QueueHost {
     try {
       const store = this.#deps.store;
       await this.#drainInbox();
+      await this.#connector.sweep();
       const now = this.#now();
       for (const offer of await store.expireOffers(now)) this.#legs.withdraw(offer.offerId);
       for (const agentId of await store.finishWrapUps(now)) {

@@ -61,6 +61,8 @@ interface Waiter {
   request: CallbackRingRequest;
   resolve(agent: CallbackAgent | undefined): void;
   settled: boolean;
+  /** Offers of the place this attempt rang (an offer popped by another node is found by {@link CallbackConnector.sweep}). */
+  rung: Set<string>;
 }
 
 /** One agent leg of an agent-first callback, from its answer to the end of the conversation. */
@@ -78,8 +80,8 @@ interface Reserved {
  * rung before the customer is dialled. A miss counts like any missed offer and the place goes
  * back to waiting, so the next agent is tried by the same attempt; the agent who answers stays
  * reserved (`offered`) while the customer's phone rings, and becomes `on-call` with the
- * customer's leg once it answers and is bridged. Waiters are per node: the attempt waiting for
- * an agent must run on the node that pops the place's next offer (the shared inbox).
+ * customer's leg once it answers and is bridged. Waiters are per node: an offer popped from the
+ * shared inbox here is rung at once; one another node popped is found by the next sweep.
  */
 export class CallbackConnector {
   readonly #host: CallbackConnectHost;
@@ -108,6 +110,7 @@ export class CallbackConnector {
     const waiter: Waiter = {
       request,
       settled: false,
+      rung: new Set(),
       resolve: (agent) => {
         if (waiter.settled) return;
         waiter.settled = true;
@@ -153,6 +156,24 @@ export class CallbackConnector {
     if (!waiter || waiter.settled) return false;
     this.#ring(waiter, offer);
     return true;
+  }
+
+  /**
+   * Rings offers of places an attempt here waits for that another node popped from the shared
+   * inbox (that node only holds the agent): called on every ACD sweep.
+   */
+  async sweep(): Promise<void> {
+    for (const waiter of [...this.#waiters.values()]) {
+      if (waiter.settled) continue;
+      const caller = await this.#host.store.getCaller(waiter.request.entryId);
+      if (caller?.state !== 'offered' || !caller.offerId || waiter.rung.has(caller.offerId) || waiter.settled) continue;
+      const agents = await Promise.all(caller.agentIds.map((id) => this.#host.store.getAgent(id)));
+      const now = this.#host.now();
+      this.#ring(waiter, {
+        offerId: caller.offerId, callId: caller.callId, queue: caller.queue, agentIds: caller.agentIds,
+        endpoints: agents.map((a) => a?.endpoint ?? ''), node: caller.node, at: now, expiresAt: now,
+      });
+    }
   }
 
   /** A kept place left the ACD: an attempt waiting for its agent gets none. */
@@ -211,6 +232,7 @@ export class CallbackConnector {
   #ring(waiter: Waiter, offer: Offer): void {
     const def = this.#host.queue(offer.queue);
     if (!def) return;
+    waiter.rung.add(offer.offerId);
     const now = this.#host.now();
     void this.#host.store.extendOffer(offer.offerId, now + def.ringTimeoutMs + RING_GRACE_MS).catch(() => false);
     offer.agentIds.forEach((agentId, i) => {

@@ -39,8 +39,8 @@ afterEach(() => {
 type Rig = Awaited<ReturnType<typeof createAcdRig>>;
 
 /** An ACD with manual-answer agents and a kept place (as `keepPlace` leaves it) at the front of `billing`. */
-async function setup(agents: string[]): Promise<{ r: Rig; dues: string[]; record: CallbackRecord }> {
-  const r = (rig = await createAcdRig([FLOW], [BILLING]));
+async function setup(agents: string[], queue = BILLING): Promise<{ r: Rig; dues: string[]; record: CallbackRecord }> {
+  const r = (rig = await createAcdRig([FLOW], [queue]));
   const dues: string[] = [];
   // The callback service answers a turn with the record: due now, so the ACD holds the agent.
   r.acd.useCallbacks({
@@ -207,21 +207,11 @@ maxMissedOffers: 1
 recording: none
 callback: { connect: agent-first }
 `);
-    const r = (rig = await createAcdRig([FLOW], [queue]));
+    const { r, record } = await setup(['alice'], queue);
     const other = await createAcdRig([FLOW], [queue], { store: r.acdStore, node: 'node-b' });
     try {
       other.acd.useCallbacks({ due: async () => ({ state: 'dialing' }) });
-      r.acd.useCallbacks({ due: async () => ({ state: 'dialing' }) });
-      r.driver.setAgentAnswerMode('alice', 'manual');
       r.driver.setAgentAnswerMode('bob', 'manual');
-      const enqueuedAt = r.clock.now() - 60_000;
-      await r.acdStore.enqueue({ callId: ENTRY, queue: 'billing', priority: 0, node: CALLBACK_INBOX, enqueuedAt, data: { callback: ENTRY } }, r.clock.now());
-      await r.acd.login('alice', { endpoint: 'sim:alice', skills: {} });
-      const record: CallbackRecord = {
-        id: ENTRY, callId: 'call-1', number: CUSTOMER, mode: 'keep-place', queue: 'billing', priority: 0, enqueuedAt,
-        dueAt: r.clock.now(), state: 'dialing', attempts: [], maxAttempts: 3, retryEveryMs: 300_000, expiresAt: r.clock.now() + 86_400_000,
-        createdAt: enqueuedAt, updatedAt: enqueuedAt, version: 1,
-      };
       const { outcome } = dial(r, record);
       await r.until(() => r.agentLeg('alice') !== undefined);
       await r.agentLeg('alice')!.advance(20_000); // alice misses and is paused; the place waits

@@ -168,6 +168,7 @@ export class CallbackConnector {
       const caller = await this.#host.store.getCaller(waiter.request.entryId);
       if (caller?.state !== 'offered' || !caller.offerId || waiter.rung.has(caller.offerId) || waiter.settled) continue;
       const agents = await Promise.all(caller.agentIds.map((id) => this.#host.store.getAgent(id)));
+      if (waiter.settled || waiter.rung.has(caller.offerId)) continue; // rung meanwhile by a drain here
       const now = this.#host.now();
       this.#ring(waiter, {
         offerId: caller.offerId, callId: caller.callId, queue: caller.queue, agentIds: caller.agentIds,

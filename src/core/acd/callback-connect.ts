@@ -3,6 +3,7 @@ import type { Logger } from '../../ports/logger.ts';
 import type { CallLeg } from '../../ports/telephony.ts';
 import type { AcdEvent } from './acd-api.ts';
 import type { AgentLegOutcome, AgentLegs } from './agent-offers.ts';
+import { heldOffer } from './held-offer.ts';
 import type { QueueDefinition } from './queue-definition.ts';
 
 /** Slack on a callback ring's offer deadline, so the PBX's own ring timeout (a miss) comes first. */
@@ -133,17 +134,7 @@ export class CallbackConnector {
       waiter.resolve(undefined);
     } else if (caller.state === 'offered' && caller.offerId) {
       // The agent held when the place reached the front.
-      const agents = await Promise.all(caller.agentIds.map((id) => store.getAgent(id)));
-      this.#ring(waiter, {
-        offerId: caller.offerId,
-        callId: request.entryId,
-        queue: caller.queue,
-        agentIds: caller.agentIds,
-        endpoints: agents.map((a) => a?.endpoint ?? ''),
-        node: caller.node,
-        at: now,
-        expiresAt: now,
-      });
+      this.#ring(waiter, await heldOffer(store, { ...caller, offerId: caller.offerId }, { now, expiresAt: now }));
     } else {
       await this.#host.route(caller.queue);
     }
@@ -167,13 +158,10 @@ export class CallbackConnector {
       if (waiter.settled) continue;
       const caller = await this.#host.store.getCaller(waiter.request.entryId);
       if (caller?.state !== 'offered' || !caller.offerId || waiter.rung.has(caller.offerId) || waiter.settled) continue;
-      const agents = await Promise.all(caller.agentIds.map((id) => this.#host.store.getAgent(id)));
-      if (waiter.settled || waiter.rung.has(caller.offerId)) continue; // rung meanwhile by a drain here
       const now = this.#host.now();
-      this.#ring(waiter, {
-        offerId: caller.offerId, callId: caller.callId, queue: caller.queue, agentIds: caller.agentIds,
-        endpoints: agents.map((a) => a?.endpoint ?? ''), node: caller.node, at: now, expiresAt: now,
-      });
+      const offer = await heldOffer(this.#host.store, { ...caller, offerId: caller.offerId }, { now, expiresAt: now });
+      if (waiter.settled || waiter.rung.has(offer.offerId)) continue; // rung meanwhile by a drain here
+      this.#ring(waiter, offer);
     }
   }
 

@@ -2,6 +2,7 @@ import type { AcdStore, Offer, QueuedCaller } from '../../ports/acd-store.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { AcdEvent } from './acd-api.ts';
 import type { CallbackConnector } from './callback-connect.ts';
+import { heldOffer } from './held-offer.ts';
 import type { QueueDefinition } from './queue-definition.ts';
 
 /** Node of callback entries (kept places): their offers are mailed to this shared inbox, which every node's sweep drains. */
@@ -103,17 +104,8 @@ export class KeptPlaces {
     logger.info({ callId, entryId: entry, queue, state: caller.state }, 'callback call took over its kept place');
     this.#host.publish({ type: 'queue.joined', callId, queue, priority: caller.priority, at: now });
     if (caller.state === 'offered' && caller.offerId) {
-      const agents = await Promise.all(caller.agentIds.map((id) => store.getAgent(id)));
-      await this.#host.startOffer({
-        offerId: caller.offerId,
-        callId,
-        queue,
-        agentIds: caller.agentIds,
-        endpoints: agents.map((a) => a?.endpoint ?? ''),
-        node,
-        at: now,
-        expiresAt: now + this.#host.queue(queue).ringTimeoutMs,
-      });
+      const expiresAt = now + this.#host.queue(queue).ringTimeoutMs;
+      await this.#host.startOffer(await heldOffer(store, { ...caller, offerId: caller.offerId }, { now, expiresAt, callId, node }));
     } else {
       await this.#host.route(queue);
     }

@@ -9,7 +9,7 @@ import {
   scheduleBurst,
   startCrashNode,
   waitAllSettled,
-  waitForQuietOutput,
+  waitForQuietMidAttempt,
   writeCrashFlows,
   type CrashNode,
 } from '../support/callback-crash-rig.ts';
@@ -61,7 +61,7 @@ describe('callbacks survive kill -9 of their only node', () => {
       pauseMs: 20,
       explain: () => outputTails(nodes),
     });
-    await waitForQuietOutput(first, 100, 5000);
+    await waitForQuietMidAttempt(first, 100, 15_000);
     const killedAt = Date.now();
     await first.proc.kill();
     const beforeKill = first.dialing().length;

@@ -9,7 +9,7 @@ import {
   scheduleBurst,
   startCrashNode,
   waitAllSettled,
-  waitForQuietOutput,
+  waitForQuietMidAttempt,
   writeCrashFlows,
   type CrashNode,
 } from '../support/callback-crash-rig.ts';
@@ -64,7 +64,7 @@ describe('callbacks on two nodes survive kill -9 of one of them', () => {
       `${KILL_AFTER} callbacks dialled over both nodes, some by each`,
       { timeoutMs: 30_000, pauseMs: 20, explain: () => outputTails(nodes) },
     );
-    await waitForQuietOutput(b, 100, 5000);
+    await waitForQuietMidAttempt(b, 100, 15_000);
     const killedAt = Date.now();
     await b.proc.kill();
     const beforeKill = { A: a.dialing().filter((l) => l.time <= killedAt).length, B: b.dialing().length };

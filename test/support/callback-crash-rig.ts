@@ -53,6 +53,8 @@ export interface CrashNode {
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Every `callback dialing` line this node has printed so far. */
   dialing(): LogLine[];
+  /** Callbacks this node is dialling now: a `callback dialing` line and no end of that attempt yet. */
+  inFlight(): number;
 }
 
 /** Settings of a crash node (env of `hotline serve`). */
@@ -100,6 +102,15 @@ export async function startCrashNode(name: string, options: CrashNodeOptions): P
     dialing: () => {
       tail.take();
       return tail.all().filter((l) => l.msg === 'callback dialing');
+    },
+    inFlight: () => {
+      tail.take();
+      const open = new Set<unknown>();
+      for (const l of tail.all()) {
+        if (l.msg === 'callback dialing') open.add(l.callbackId);
+        else if (ATTEMPT_ENDS.has(l.msg)) open.delete(l.callbackId);
+      }
+      return open.size;
     },
   };
   await proc.ready(port, 30_000);
@@ -162,7 +173,15 @@ export async function waitAllSettled(node: CrashNode, ids: readonly string[], ti
  * cut off log lines still in pino's asynchronous write (they are the test's evidence). The
  * kill still lands mid-attempt: the customers' phones ring for seconds.
  */
-export async function waitForQuietOutput(node: CrashNode, quietMs: number, timeoutMs: number): Promise<void> {
+/** Log lines that end an attempt of the crash flow (nobody answers, so no conversation follows). */
+const ATTEMPT_ENDS = new Set(['callback not answered', 'callback connected to an agent']);
+
+/**
+ * Waits until `node` has printed nothing for `quietMs` while it still has attempts in flight
+ * (phones ringing): a kill then lands mid-attempt, not between two waves of claims, and after
+ * the last lines reached the pipe.
+ */
+export async function waitForQuietMidAttempt(node: CrashNode, quietMs: number, timeoutMs: number): Promise<void> {
   let length = node.proc.output().length;
   let since = Date.now();
   await waitUntil(
@@ -173,9 +192,9 @@ export async function waitForQuietOutput(node: CrashNode, quietMs: number, timeo
         since = Date.now();
         return false;
       }
-      return Date.now() - since >= quietMs;
+      return Date.now() - since >= quietMs && node.inFlight() > 0;
     },
-    `${quietMs} ms without output from ${node.name}`,
+    `${quietMs} ms without output from ${node.name} while it dials`,
     { timeoutMs, pauseMs: 5 },
   );
 }
